@@ -1,0 +1,39 @@
+// Decoder: one core's decoding state and the entry point for every export packet.
+//
+// Pure with respect to the outside world: bytes + exporter context in, records out
+// through the sink, counters updated. No I/O, no logging, no allocation per packet
+// (every table is sized at construction from DecoderConfig).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dataplane/decode/decoder_config.h"
+#include "dataplane/decode/exporter_table.h"
+#include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/templated_decoder.h"
+
+namespace synwatch::decode {
+
+class Decoder {
+ public:
+  explicit Decoder(DecoderConfig config);
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // Decodes one UDP payload; the protocol is recognised from its first bytes.
+  void decode(const ExportContext& ctx, const uint8_t* data, size_t size, RecordSink& sink);
+
+  DecodeCounters total_counters() const { return exporters_.total_counters(); }
+  const ExporterTable& exporters() const { return exporters_; }
+  const TemplateCache& templates() const { return templated_.templates(); }
+  const PendingBuffer& pending() const { return templated_.pending(); }
+  const DecoderConfig& config() const { return config_; }
+
+ private:
+  DecoderConfig config_;
+  ExporterTable exporters_;
+  TemplatedDecoder templated_;
+};
+
+}  // namespace synwatch::decode

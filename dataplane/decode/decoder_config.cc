@@ -1,0 +1,35 @@
+#include "dataplane/decode/decoder_config.h"
+
+namespace synwatch::decode {
+
+std::string DecoderConfig::validate() const {
+  struct Bound {
+    const char* field;
+    uint32_t value;
+    uint32_t min;
+    uint32_t max;
+  };
+  const Bound bounds[] = {
+      {"exporter_capacity", exporter_capacity, 1, 1u << 20},
+      {"template_capacity", template_capacity, 1, 1u << 22},
+      {"templates_per_exporter", templates_per_exporter, 1, 65535},
+      {"template_timeout_s", template_timeout_s, 0, 7 * 86400},
+      {"pending_slots", pending_slots, 0, 1u << 16},
+      {"pending_slot_bytes", pending_slot_bytes, 64, 65535},
+      {"pending_per_exporter", pending_per_exporter, 0, 1u << 16},
+      {"pending_timeout_s", pending_timeout_s, 0, 3600},
+      {"max_records_per_packet", max_records_per_packet, 1, 65535},
+  };
+  for (const auto& b : bounds) {
+    if (b.value < b.min || b.value > b.max)
+      return std::string(b.field) + ": " + std::to_string(b.value) + " is outside " +
+             std::to_string(b.min) + ".." + std::to_string(b.max);
+  }
+  for (const auto& o : sampling_overrides) {
+    if (!o.exporter.is_set()) return "sampling_overrides: exporter address missing";
+    if (o.rate == 0) return "sampling_overrides: rate for " + o.exporter.to_string() + " is 0";
+  }
+  return {};
+}
+
+}  // namespace synwatch::decode

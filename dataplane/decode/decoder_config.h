@@ -1,0 +1,33 @@
+// Decoder limits and behaviour. Every table the decoder keeps is bounded by one of these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataplane/wire/ip_address.h"
+
+namespace synwatch::decode {
+
+struct SamplingOverride {
+  wire::IpAddress exporter;
+  uint32_t rate = 1;  // 1-in-N, applied to every record of that exporter
+};
+
+struct DecoderConfig {
+  uint32_t exporter_capacity = 1024;       // exporters tracked per core
+  uint32_t template_capacity = 4096;       // templates per core, all exporters together
+  uint32_t templates_per_exporter = 512;   // so one exporter cannot crowd out the rest
+  uint32_t template_timeout_s = 1800;      // 0: templates never expire
+  uint32_t pending_slots = 64;             // data sets held while their template is missing
+  uint32_t pending_slot_bytes = 2048;      // largest data set that can be held
+  uint32_t pending_per_exporter = 16;
+  uint32_t pending_timeout_s = 60;
+  uint32_t max_records_per_packet = 8192;
+  std::vector<SamplingOverride> sampling_overrides;
+
+  // Empty when valid; otherwise "field: reason".
+  std::string validate() const;
+};
+
+}  // namespace synwatch::decode

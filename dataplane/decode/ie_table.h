@@ -1,0 +1,47 @@
+// Information elements synwatch reads from NetFlow v9 and IPFIX templates, and the
+// lengths each may have. Everything else is skipped by its length.
+#pragma once
+
+#include <cstdint>
+
+namespace synwatch::decode {
+
+inline constexpr uint16_t kVariableLength = 0xffff;
+inline constexpr uint32_t kReversePen = 29305;  // RFC 5103 reverse information elements
+
+enum class FieldKind : uint8_t {
+  kSkip,
+  kSrcV4, kDstV4, kSrcV6, kDstV6,
+  kSrcPort, kDstPort, kProto, kTcpFlags, kTos,
+  kBytes, kPackets, kBytesTotal, kPacketsTotal, kBytesPost, kPacketsPost,
+  kRevBytes, kRevPackets, kRevBytesTotal, kRevPacketsTotal, kRevTcpFlags,
+  kInitiatorBytes, kResponderBytes, kInitiatorPackets, kResponderPackets,
+  kInIf, kOutIf, kDirection, kIpVersion,
+  kStartUptime, kEndUptime,            // ms since exporter boot (sysUpTime)
+  kStartSeconds, kEndSeconds,          // epoch seconds
+  kStartMillis, kEndMillis,            // epoch milliseconds
+  kStartMicrosNtp, kEndMicrosNtp,      // NTP timestamp format
+  kStartNanosNtp, kEndNanosNtp,        // NTP timestamp format
+  kStartDeltaMicros, kEndDeltaMicros,  // microseconds before export time
+  kObservationSeconds, kObservationMillis,
+  kIcmpTypeCode, kIcmpType, kIcmpCode,
+  kSamplingInterval, kSamplerId, kSamplerRandomInterval, kSelectorId,
+  kPacketInterval, kPacketSpace, kSamplingSize, kSamplingPopulation,
+  kSystemInitMillis, kFirewallEvent,
+  kCount
+};
+static_assert(static_cast<int>(FieldKind::kCount) <= 64, "FieldValues uses a 64-bit presence mask");
+
+struct FieldSpec {
+  uint16_t id = 0;     // element id, enterprise bit cleared
+  uint16_t length = 0;  // kVariableLength for IPFIX variable-length encoding
+  uint32_t pen = 0;    // enterprise number, 0 for IANA elements
+};
+
+enum class FieldClass : uint8_t { kKnown, kUnknown, kBadLength };
+
+// What `spec` means to synwatch. NetFlow v9 field types are plain 16-bit numbers (the
+// high bit is no enterprise flag there: Cisco's NSEL uses 33002, 40005).
+FieldClass classify_field(const FieldSpec& spec, bool netflow_v9, FieldKind& kind);
+
+}  // namespace synwatch::decode

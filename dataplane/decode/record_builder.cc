@@ -1,0 +1,199 @@
+#include "dataplane/decode/record_builder.h"
+
+namespace synwatch::decode {
+namespace {
+
+using K = FieldKind;
+constexpr int64_t kNtpToUnixSeconds = 2208988800LL;
+
+// NTP timestamp (RFC 5905): seconds since 1900 and a 32-bit fraction. Seconds below the
+// 1970 offset are taken as NTP era 1 (after February 2036).
+int64_t ntp_to_epoch_ms(uint64_t ntp) {
+  auto seconds = static_cast<int64_t>(ntp >> 32);
+  if (seconds < kNtpToUnixSeconds) seconds += int64_t{1} << 32;
+  const auto fraction_ms = static_cast<int64_t>(((ntp & 0xffffffffULL) * 1000) >> 32);
+  return (seconds - kNtpToUnixSeconds) * 1000 + fraction_ms;
+}
+
+// The first of the kinds that is present, or 0.
+template <size_t N>
+bool first_of(const FieldValues& f, const K (&kinds)[N], uint64_t& out) {
+  for (K k : kinds) {
+    if (f.has(k)) {
+      out = f.get(k);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct TimeKinds {
+  K millis, seconds, micros_ntp, nanos_ntp, delta_micros, uptime;
+};
+constexpr TimeKinds kStartKinds{K::kStartMillis,    K::kStartSeconds,      K::kStartMicrosNtp,
+                                K::kStartNanosNtp,  K::kStartDeltaMicros,  K::kStartUptime};
+constexpr TimeKinds kEndKinds{K::kEndMillis,   K::kEndSeconds,     K::kEndMicrosNtp,
+                              K::kEndNanosNtp, K::kEndDeltaMicros, K::kEndUptime};
+
+bool time_of(const FieldValues& f, const TimeKinds& k, const TimeBase& base, int64_t& out,
+             bool& base_unknown) {
+  if (f.has(k.millis)) {
+    out = static_cast<int64_t>(f.get(k.millis));
+  } else if (f.has(k.seconds)) {
+    out = static_cast<int64_t>(f.get(k.seconds)) * 1000;
+  } else if (f.has(k.micros_ntp)) {
+    out = ntp_to_epoch_ms(f.get(k.micros_ntp));
+  } else if (f.has(k.nanos_ntp)) {
+    out = ntp_to_epoch_ms(f.get(k.nanos_ntp));
+  } else if (f.has(k.delta_micros)) {
+    out = base.export_ms - static_cast<int64_t>(f.get(k.delta_micros) / 1000);
+  } else if (f.has(k.uptime)) {
+    const auto uptime = static_cast<uint32_t>(f.get(k.uptime));
+    if (base.version == ExportVersion::kNetflowV9) {
+      out = uptime_to_epoch_ms(base.export_ms, base.sys_uptime_ms, uptime);
+    } else if (base.system_init_ms >= 0) {
+      out = base.system_init_ms + uptime;
+    } else {
+      base_unknown = true;
+      out = base.export_ms;
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out) {
+  out.present = 0;
+  for (uint16_t i = 0; i < tmpl.op_count; ++i) {
+    const FieldOp& op = tmpl.ops[i];
+    size_t length = op.length;
+    if (length == kVariableLength) {  // RFC 7011 7: 1-byte length, or 255 then 2-byte length
+      uint8_t short_length;
+      if (!c.read_u8(short_length)) return false;
+      length = short_length;
+      if (short_length == 255) {
+        uint16_t long_length;
+        if (!c.read_u16(long_length)) return false;
+        length = long_length;
+      }
+    }
+    const uint8_t* p;
+    if (!c.read_bytes(length, p)) return false;
+    switch (op.kind) {
+      case K::kSkip:
+        continue;
+      case K::kSrcV4: out.src = IpAddress::v4_bytes(p); break;
+      case K::kDstV4: out.dst = IpAddress::v4_bytes(p); break;
+      case K::kSrcV6: out.src = IpAddress::v6_bytes(p); break;
+      case K::kDstV6: out.dst = IpAddress::v6_bytes(p); break;
+      default:
+        out.v[static_cast<size_t>(op.kind)] = wire::ByteCursor::load_be_n(p, length);
+        break;
+    }
+    out.present |= uint64_t{1} << static_cast<unsigned>(op.kind);
+  }
+  return true;
+}
+
+bool build_flow_record(const FieldValues& f, const TimeBase& base, FlowRecord& r,
+                       bool& time_base_unknown) {
+  const bool has_src = f.has(K::kSrcV4) || f.has(K::kSrcV6);
+  const bool has_dst = f.has(K::kDstV4) || f.has(K::kDstV6);
+  if (!has_src || !has_dst) return false;
+  r.src = f.src;
+  r.dst = f.dst;
+  if (f.has(K::kSrcPort)) r.src_port = static_cast<uint16_t>(f.get(K::kSrcPort));
+  if (f.has(K::kDstPort)) r.dst_port = static_cast<uint16_t>(f.get(K::kDstPort));
+  if (f.has(K::kProto)) r.proto = static_cast<uint8_t>(f.get(K::kProto));
+  if (f.has(K::kTcpFlags)) r.tcp_flags = static_cast<uint8_t>(f.get(K::kTcpFlags));
+  if (f.has(K::kTos)) r.tos = static_cast<uint8_t>(f.get(K::kTos));
+  if (f.has(K::kInIf)) r.in_if = static_cast<uint32_t>(f.get(K::kInIf));
+  if (f.has(K::kOutIf)) r.out_if = static_cast<uint32_t>(f.get(K::kOutIf));
+
+  // Delta counts first; NSEL initiator counts, totals and post counts stand in for them.
+  first_of(f, {K::kBytes, K::kInitiatorBytes, K::kBytesTotal, K::kBytesPost}, r.bytes);
+  first_of(f, {K::kPackets, K::kInitiatorPackets, K::kPacketsTotal, K::kPacketsPost}, r.packets);
+  const bool rev_bytes =
+      first_of(f, {K::kRevBytes, K::kResponderBytes, K::kRevBytesTotal}, r.rev_bytes);
+  const bool rev_packets =
+      first_of(f, {K::kRevPackets, K::kResponderPackets, K::kRevPacketsTotal}, r.rev_packets);
+  if (f.has(K::kRevTcpFlags)) r.rev_tcp_flags = static_cast<uint8_t>(f.get(K::kRevTcpFlags));
+  r.has_reverse = rev_bytes || rev_packets || f.has(K::kRevTcpFlags);
+  if (f.has(K::kFirewallEvent)) {
+    r.firewall_event = static_cast<uint8_t>(f.get(K::kFirewallEvent));
+    r.has_firewall_event = true;
+  }
+
+  int64_t start = 0, end = 0;
+  const bool has_start = time_of(f, kStartKinds, base, start, time_base_unknown);
+  const bool has_end = time_of(f, kEndKinds, base, end, time_base_unknown);
+  if (!has_start && !has_end) {
+    // NSEL event records carry only an event time; otherwise the export time is all we have.
+    if (f.has(K::kObservationMillis)) {
+      start = static_cast<int64_t>(f.get(K::kObservationMillis));
+    } else if (f.has(K::kObservationSeconds)) {
+      start = static_cast<int64_t>(f.get(K::kObservationSeconds)) * 1000;
+    } else {
+      start = base.export_ms;
+    }
+    end = start;
+  } else if (!has_start) {
+    start = end;
+  } else if (!has_end) {
+    end = start;
+  }
+  r.start_ms = start;
+  r.end_ms = end;
+
+  if (r.proto == 1 || r.proto == 58) {
+    if (f.has(K::kIcmpTypeCode)) {
+      r.icmp_type = static_cast<uint8_t>(f.get(K::kIcmpTypeCode) >> 8);
+      r.icmp_code = static_cast<uint8_t>(f.get(K::kIcmpTypeCode));
+      r.has_icmp = true;
+    } else if (f.has(K::kIcmpType)) {
+      r.icmp_type = static_cast<uint8_t>(f.get(K::kIcmpType));
+      r.icmp_code = f.has(K::kIcmpCode) ? static_cast<uint8_t>(f.get(K::kIcmpCode)) : 0;
+      r.has_icmp = true;
+    } else {
+      derive_icmp_from_ports(r);
+    }
+  }
+  return true;
+}
+
+uint32_t sampling_rate_of(const FieldValues& f) {
+  uint64_t rate = 0;
+  if (f.has(K::kSamplingInterval)) {
+    rate = f.get(K::kSamplingInterval);
+  } else if (f.has(K::kSamplerRandomInterval)) {
+    rate = f.get(K::kSamplerRandomInterval);
+  } else if (f.has(K::kPacketInterval) && f.get(K::kPacketInterval) > 0) {
+    // Systematic count-based sampling (RFC 5476): `interval` packets taken, `space` skipped.
+    const uint64_t space = f.has(K::kPacketSpace) ? f.get(K::kPacketSpace) : 0;
+    rate = (f.get(K::kPacketInterval) + space) / f.get(K::kPacketInterval);
+  } else if (f.has(K::kSamplingSize) && f.has(K::kSamplingPopulation) &&
+             f.get(K::kSamplingSize) > 0) {
+    rate = f.get(K::kSamplingPopulation) / f.get(K::kSamplingSize);
+  }
+  return rate > 0xffffffffULL ? 0xffffffffU : static_cast<uint32_t>(rate);
+}
+
+bool sampler_id_of(const FieldValues& f, uint64_t& id) {
+  return first_of(f, {K::kSamplerId, K::kSelectorId}, id);
+}
+
+void derive_icmp_from_ports(FlowRecord& r) {
+  if (r.src_port != 0 && r.dst_port < 256) {
+    r.icmp_type = static_cast<uint8_t>(r.src_port);
+    r.icmp_code = static_cast<uint8_t>(r.dst_port);
+  } else {
+    r.icmp_type = static_cast<uint8_t>(r.dst_port >> 8);
+    r.icmp_code = static_cast<uint8_t>(r.dst_port);
+  }
+  r.has_icmp = true;
+}
+
+}  // namespace synwatch::decode

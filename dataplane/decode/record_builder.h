@@ -1,0 +1,61 @@
+// Turns the fields of one NetFlow v9 / IPFIX data record into a FlowRecord: counters by
+// precedence, every timestamp form to epoch milliseconds, ICMP type and code, sampling.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/template_cache.h"
+#include "dataplane/wire/byte_cursor.h"
+
+namespace synwatch::decode {
+
+// The values of one record, by kind. Only kinds whose bit is set in `present` are valid,
+// so nothing is cleared per record but the mask.
+struct FieldValues {
+  uint64_t present = 0;
+  IpAddress src;
+  IpAddress dst;
+  std::array<uint64_t, static_cast<size_t>(FieldKind::kCount)> v;
+
+  bool has(FieldKind k) const { return (present >> static_cast<unsigned>(k)) & 1; }
+  uint64_t get(FieldKind k) const { return v[static_cast<size_t>(k)]; }
+};
+
+// Reads one record laid out by `tmpl`. False when a variable-length field runs past the end.
+bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out);
+
+// What the export header says about time.
+struct TimeBase {
+  ExportVersion version = ExportVersion::kNetflowV9;
+  int64_t export_ms = 0;        // header export time (whole seconds for v9 and IPFIX)
+  uint32_t sys_uptime_ms = 0;   // NetFlow v9 header sysUpTime
+  int64_t system_init_ms = -1;  // IPFIX systemInitTimeMilliseconds from options; -1 unknown
+};
+
+// Epoch ms of a sysUpTime-relative time: the signed distance from the header's sysUpTime,
+// so a counter that wrapped between flow start and export still gives the right time.
+inline int64_t uptime_to_epoch_ms(int64_t export_ms, uint32_t header_uptime_ms,
+                                  uint32_t uptime_ms) {
+  return export_ms - static_cast<int32_t>(header_uptime_ms - uptime_ms);
+}
+
+// False when the record has no source or destination address (not a flow).
+// `time_base_unknown` is set when uptime-relative times had no base and export time stood in.
+bool build_flow_record(const FieldValues& f, const TimeBase& base, FlowRecord& out,
+                       bool& time_base_unknown);
+
+// The 1-in-N rate the fields announce (samplingInterval, samplerRandomInterval,
+// samplingPacketInterval/Space, samplingSize/Population); 0 when they announce none.
+uint32_t sampling_rate_of(const FieldValues& f);
+
+// The sampler or selector id the record refers to, if any.
+bool sampler_id_of(const FieldValues& f, uint64_t& id);
+
+// ICMP type and code from the port fields: the common encoding puts type << 8 | code in
+// the destination port; fprobe puts the type in the source port and the code in the
+// destination port.
+void derive_icmp_from_ports(FlowRecord& r);
+
+}  // namespace synwatch::decode

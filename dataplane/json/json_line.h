@@ -1,0 +1,89 @@
+// JsonLine: builds one JSON object into a fixed buffer, field by field, with no
+// allocation. Keys are trusted literals; string values are escaped.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "dataplane/wire/ip_address.h"
+
+namespace synwatch::json {
+
+class JsonLine {
+ public:
+  static constexpr size_t kCapacity = 2048;
+
+  JsonLine() { buf_[0] = '{'; }
+
+  JsonLine& field(std::string_view key, uint64_t v) { return key_then(key).number(v); }
+  JsonLine& field(std::string_view key, int64_t v) { return key_then(key).number(v); }
+  JsonLine& field(std::string_view key, uint32_t v) { return field(key, uint64_t{v}); }
+  JsonLine& field(std::string_view key, uint16_t v) { return field(key, uint64_t{v}); }
+  JsonLine& field(std::string_view key, uint8_t v) { return field(key, uint64_t{v}); }
+  JsonLine& field(std::string_view key, bool v) {
+    return key_then(key).raw(v ? "true" : "false");
+  }
+  JsonLine& field(std::string_view key, std::string_view text) {
+    key_then(key).put('"');
+    for (char ch : text) {
+      if (ch == '"' || ch == '\\') {
+        put('\\');
+        put(ch);
+      } else if (static_cast<unsigned char>(ch) < 0x20) {
+        char esc[7];
+        std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(ch));
+        raw(esc);
+      } else {
+        put(ch);
+      }
+    }
+    return put('"');
+  }
+  JsonLine& field(std::string_view key, const wire::IpAddress& a) {
+    key_then(key).put('"');
+    if (len_ + wire::IpAddress::kTextMax < kCapacity) len_ += a.format(buf_ + len_);
+    return put('"');
+  }
+
+  // The finished object with a trailing newline.
+  std::string_view finish() {
+    put('}');
+    put('\n');
+    return {buf_, len_};
+  }
+
+ private:
+  JsonLine& key_then(std::string_view key) {
+    if (len_ > 1) put(',');
+    put('"');
+    raw(key);
+    put('"');
+    return put(':');
+  }
+  template <typename T>
+  JsonLine& number(T v) {
+    auto r = std::to_chars(buf_ + len_, buf_ + kCapacity - 2, v);
+    if (r.ec == std::errc{}) len_ = static_cast<size_t>(r.ptr - buf_);
+    return *this;
+  }
+  JsonLine& raw(std::string_view s) {
+    if (len_ + s.size() < kCapacity - 2) {
+      std::memcpy(buf_ + len_, s.data(), s.size());
+      len_ += s.size();
+    }
+    return *this;
+  }
+  JsonLine& put(char ch) {
+    if (len_ < kCapacity) buf_[len_++] = ch;
+    return *this;
+  }
+
+  char buf_[kCapacity];
+  size_t len_ = 1;
+};
+
+}  // namespace synwatch::json

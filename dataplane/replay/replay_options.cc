@@ -1,0 +1,95 @@
+#include "dataplane/replay/replay_options.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace synwatch::replay {
+
+const char kReplayUsage[] =
+    "usage: synwatch-replay [options] CAPTURE...\n"
+    "\n"
+    "Decodes the flow export packets (NetFlow v5/v9, IPFIX, sFlow v5) in pcap or pcapng\n"
+    "captures and prints what they carry as JSON lines.\n"
+    "\n"
+    "  --emit records          what to print (records: one line per flow record)\n"
+    "  -o, --output FILE       write JSON lines to FILE instead of standard output\n"
+    "  --template-timeout SEC  forget templates not refreshed for SEC seconds of export\n"
+    "                          time (default 1800; 0: never)\n"
+    "  --sampling ADDR=N       treat every record from exporter ADDR as 1-in-N sampled\n"
+    "                          (repeatable; overrides what the exporter announces)\n"
+    "  -q, --quiet             no summary on standard error\n"
+    "  -h, --help              this help\n"
+    "  --version               print the version\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage or unreadable capture.\n";
+
+namespace {
+
+bool parse_u32(std::string_view text, uint32_t& out) {
+  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  return r.ec == std::errc{} && r.ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string parse_replay_options(int argc, const char* const* argv, ReplayOptions& out) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    // --name=value and --name value are both accepted.
+    auto takes_value = [&](std::string_view name) -> bool {
+      if (arg == name) {
+        if (i + 1 >= argc) return false;
+        value = argv[++i];
+        return true;
+      }
+      if (arg.size() > name.size() + 1 && arg.substr(0, name.size()) == name &&
+          arg[name.size()] == '=') {
+        value = arg.substr(name.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    auto missing = [&](std::string_view name) { return arg == name && i + 1 >= argc; };
+
+    if (arg == "-h" || arg == "--help") {
+      out.help = true;
+    } else if (arg == "--version") {
+      out.version = true;
+    } else if (arg == "-q" || arg == "--quiet") {
+      out.quiet = true;
+    } else if (missing("--emit") || missing("--output") || missing("-o") ||
+               missing("--template-timeout") || missing("--sampling")) {
+      return std::string(arg) + ": missing value";
+    } else if (takes_value("--emit")) {
+      if (value != "records")
+        return "--emit: unknown kind '" + std::string(value) + "' (expected: records)";
+      out.emit = value;
+    } else if (takes_value("--output") || takes_value("-o")) {
+      if (value.empty()) return "--output: empty file name";
+      out.output = value;
+    } else if (takes_value("--template-timeout")) {
+      if (!parse_u32(value, out.decoder.template_timeout_s))
+        return "--template-timeout: '" + std::string(value) + "' is not a number of seconds";
+    } else if (takes_value("--sampling")) {
+      const size_t eq = value.rfind('=');
+      decode::SamplingOverride o;
+      if (eq == std::string_view::npos || !wire::IpAddress::parse(value.substr(0, eq), o.exporter))
+        return "--sampling: expected ADDR=N with an IPv4 or IPv6 address, got '" +
+               std::string(value) + "'";
+      if (!parse_u32(value.substr(eq + 1), o.rate) || o.rate == 0)
+        return "--sampling: rate in '" + std::string(value) + "' must be a whole number >= 1";
+      out.decoder.sampling_overrides.push_back(o);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return std::string(arg) + ": unknown option (see --help)";
+    } else {
+      out.captures.emplace_back(arg);
+    }
+  }
+  if (out.help || out.version) return {};
+  if (out.captures.empty()) return "no capture file given (see --help)";
+  if (std::string problem = out.decoder.validate(); !problem.empty()) return problem;
+  return {};
+}
+
+}  // namespace synwatch::replay

@@ -1,0 +1,27 @@
+// Command line of synwatch-replay.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dataplane/decode/decoder_config.h"
+
+namespace synwatch::replay {
+
+struct ReplayOptions {
+  std::string emit = "records";
+  std::string output;  // empty: standard output
+  bool quiet = false;
+  bool help = false;
+  bool version = false;
+  decode::DecoderConfig decoder;
+  std::vector<std::string> captures;
+};
+
+// Parses argv. Returns an empty string on success, else one line naming the option and
+// the reason (the caller prints it and exits 2).
+std::string parse_replay_options(int argc, const char* const* argv, ReplayOptions& out);
+
+extern const char kReplayUsage[];
+
+}  // namespace synwatch::replay

@@ -1,0 +1,46 @@
+#include "dataplane/replay/replay_summary.h"
+
+#include <cinttypes>
+
+namespace synwatch::replay {
+namespace {
+
+template <size_t N, typename Names, typename Help>
+void print_nonzero(std::FILE* out, const char* layer, const std::array<uint64_t, N>& values,
+                   const Names& names, const Help& help, bool& any) {
+  for (size_t i = 0; i < N; ++i) {
+    if (values[i] == 0) continue;
+    if (!any) std::fprintf(out, "  %-7s %-34s %12s  %s\n", "layer", "counter", "count", "meaning");
+    any = true;
+    std::fprintf(out, "  %-7s %-34.*s %12" PRIu64 "  %.*s\n", layer,
+                 static_cast<int>(names[i].size()), names[i].data(), values[i],
+                 static_cast<int>(help[i].size()), help[i].data());
+  }
+}
+
+}  // namespace
+
+void print_summary(std::FILE* out, const Replay& replay) {
+  const ReplayStats& s = replay.stats();
+  const decode::Decoder& d = replay.decoder();
+  std::fprintf(out,
+               "synwatch-replay: %" PRIu64 " file(s), %" PRIu64 " frames, %" PRIu64
+               " export datagrams, %" PRIu64 " records\n",
+               s.files, s.frames, s.datagrams, s.records);
+  std::fprintf(out, "  records by version:");
+  for (size_t v = 0; v < s.records_by_version.size(); ++v) {
+    const auto name = decode::version_name(static_cast<decode::ExportVersion>(v));
+    std::fprintf(out, " %.*s %" PRIu64, static_cast<int>(name.size()), name.data(),
+                 s.records_by_version[v]);
+  }
+  std::fprintf(out, "\n  exporters %u, templates %u, pending data sets %u\n",
+               d.exporters().size(), d.templates().size(), d.pending().size());
+  bool any = false;
+  print_nonzero(out, "packet", s.packet_counters.values, wire::kPacketCounterNames,
+                wire::kPacketCounterHelp, any);
+  print_nonzero(out, "decode", d.total_counters().values, decode::kDecodeCounterNames,
+                decode::kDecodeCounterHelp, any);
+  if (!any) std::fprintf(out, "  no drops\n");
+}
+
+}  // namespace synwatch::replay

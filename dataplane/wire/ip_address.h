@@ -1,0 +1,81 @@
+// IpAddress: an IPv4 or IPv6 address in one fixed-size value.
+//
+// IPv4 is stored IPv4-mapped (::ffff:a.b.c.d) so that comparison and hashing treat both
+// families alike; `is_v4()` tells which family the address came from.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace synwatch::wire {
+
+class IpAddress {
+ public:
+  static constexpr size_t kTextMax = 46;  // INET6_ADDRSTRLEN
+
+  IpAddress() = default;
+
+  static IpAddress v4(uint32_t host_order) {
+    IpAddress a;
+    a.bytes_[10] = 0xff;
+    a.bytes_[11] = 0xff;
+    a.bytes_[12] = static_cast<uint8_t>(host_order >> 24);
+    a.bytes_[13] = static_cast<uint8_t>(host_order >> 16);
+    a.bytes_[14] = static_cast<uint8_t>(host_order >> 8);
+    a.bytes_[15] = static_cast<uint8_t>(host_order);
+    a.family_ = 4;
+    return a;
+  }
+  static IpAddress v4_bytes(const uint8_t* p) {
+    return v4(uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]);
+  }
+  static IpAddress v6_bytes(const uint8_t* p) {
+    IpAddress a;
+    std::memcpy(a.bytes_.data(), p, 16);
+    a.family_ = 6;
+    return a;
+  }
+  // Parses dotted IPv4 or RFC 4291 IPv6 text; false if it is neither.
+  static bool parse(std::string_view text, IpAddress& out);
+
+  bool is_v4() const { return family_ == 4; }
+  bool is_v6() const { return family_ == 6; }
+  bool is_set() const { return family_ != 0; }
+  uint8_t family() const { return family_; }
+  uint32_t v4_host_order() const {
+    return uint32_t{bytes_[12]} << 24 | uint32_t{bytes_[13]} << 16 | uint32_t{bytes_[14]} << 8 |
+           bytes_[15];
+  }
+  const std::array<uint8_t, 16>& bytes() const { return bytes_; }
+
+  // Writes dotted IPv4 or RFC 5952 IPv6 into `out` (at least kTextMax bytes); returns the length.
+  size_t format(char* out) const;
+  std::string to_string() const;
+
+  uint64_t hash() const {
+    uint64_t hi, lo;
+    std::memcpy(&hi, bytes_.data(), 8);
+    std::memcpy(&lo, bytes_.data() + 8, 8);
+    uint64_t h = (hi ^ (lo * 0x9e3779b97f4a7c15ULL)) + family_;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    return h ^ (h >> 29);
+  }
+
+  friend bool operator==(const IpAddress& a, const IpAddress& b) {
+    return a.family_ == b.family_ && a.bytes_ == b.bytes_;
+  }
+  friend bool operator<(const IpAddress& a, const IpAddress& b) {
+    if (a.family_ != b.family_) return a.family_ < b.family_;
+    return a.bytes_ < b.bytes_;
+  }
+
+ private:
+  std::array<uint8_t, 16> bytes_{};
+  uint8_t family_ = 0;
+};
+
+}  // namespace synwatch::wire

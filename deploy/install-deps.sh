@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages synwatch needs to build and test, skipping what is
+# already there. Run as root.
+#   deploy/install-deps.sh             build and test dependencies
+#   deploy/install-deps.sh --captures  also the exporters and tools that regenerate
+#                                      the bundled captures (tests/captures/generate.sh)
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config git
+  libdpdk-dev dpdk libhyperscan-dev
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  prometheus-cpp-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libpcap-dev zlib1g-dev nlohmann-json3-dev
+  clang
+)
+capture_packages=(softflowd pmacct tshark tcpdump iproute2 python3 curl netcat-openbsd)
+
+wanted=("${build_packages[@]}")
+[[ "${1:-}" == "--captures" ]] && wanted+=("${capture_packages[@]}")
+
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing ${missing[*]}; run as root to install them" >&2
+  exit 2
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with warnings as errors, runs
+# every test; then builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
+# runs the suite under them.
+#   SYNWATCH_SKIP_SANITIZERS=1  skip the second build (quicker local runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deploy/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DSYNWATCH_WERROR=ON >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [[ "${SYNWATCH_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSYNWATCH_WERROR=ON \
+    -DSYNWATCH_SANITIZE=ON -DSYNWATCH_BUILD_PERF=OFF >/dev/null
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
