@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds, and decodes the bundled export captures
-# with synwatch-replay, printing a few records and what was found.
+# (real softflowd and pmacctd exports of one traffic capture) with synwatch-replay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)" --target synwatch-replay
+replay=./build/dataplane/replay/synwatch-replay
 
-captures=(tests/captures/*/exports-*.pcap)
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-./build/dataplane/replay/synwatch-replay --emit records -o "$out" "${captures[@]}"
 echo
-echo "first records (JSON lines, DESIGN.md section 5):"
-head -n 3 "$out"
-echo "... $(wc -l <"$out") records from ${#captures[@]} captures"
+echo "Each bundled capture is one exporter's stream of the same traffic:"
+for capture in tests/captures/*/exports-*.pcap; do
+  printf '  %-52s %5d records\n' "$capture" "$("$replay" -q "$capture" | wc -l)"
+done
+
+capture=tests/captures/mixed/exports-pmacct-ipfix.pcap
+echo
+echo "First records of $capture (JSON lines):"
+"$replay" --emit records "$capture" 2>/tmp/synwatch-demo-summary.txt | head -n 3
+echo
+cat /tmp/synwatch-demo-summary.txt
+rm -f /tmp/synwatch-demo-summary.txt

@@ -15,7 +15,7 @@ build_packages=(
   libpcap-dev zlib1g-dev nlohmann-json3-dev
   clang
 )
-capture_packages=(softflowd pmacct tshark tcpdump iproute2 python3 curl netcat-openbsd)
+capture_packages=(softflowd pmacct tshark tcpdump iproute2 iputils-ping python3 curl)
 
 wanted=("${build_packages[@]}")
 [[ "${1:-}" == "--captures" ]] && wanted+=("${capture_packages[@]}")

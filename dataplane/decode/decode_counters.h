@@ -59,7 +59,7 @@ namespace synwatch::decode {
   X(sflow_other_sample_skipped, kEvent, "sample of an unknown or enterprise format skipped by its length") \
   X(sflow_other_record_skipped, kEvent, "flow record other than raw header or IPv4/IPv6 data skipped by its length") \
   X(sflow_header_protocol_unsupported, kDrop, "sampled header is not Ethernet, IPv4 or IPv6")      \
-  X(sflow_header_not_ip, kDrop, "sampled packet is not IP (ARP, LLDP, ...)")                       \
+  X(sflow_header_not_ip, kEvent, "sampled packet is not IP (ARP, LLDP, ...): skipped")                       \
   X(sflow_header_bad_ip, kDrop, "sampled packet's IP header is truncated or inconsistent")        \
   X(sflow_header_no_ports, kEvent, "sampled header ends before the transport header: ports and flags unknown") \
   X(sflow_sample_without_packet, kDrop, "flow sample carries no raw header or IPv4/IPv6 data record")

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Regenerates the bundled captures in tests/captures/<scenario>/ from real exporters:
+#   1. makes real TCP/UDP/ICMP traffic between two network namespaces (IPv4 and IPv6):
+#      HTTP sessions inbound and outbound, connections refused by closed ports (RST/ACK),
+#      connection attempts nobody answers, UDP request/response, ping;
+#   2. captures it once (traffic.pcap, snaplen 128);
+#   3. has softflowd (NetFlow v5, v9, IPFIX) and pmacctd (nfprobe v9 and IPFIX, sfprobe
+#      sFlow at 1:1 and 1:10) read that capture and export to 127.0.0.1, capturing what they send
+#      (exports-<exporter>.pcap);
+#   4. writes tshark's decoding of every export capture (oracle-<exporter>.jsonl.gz).
+# Needs root and: deploy/install-deps.sh --captures.  Usage: generate.sh [SCENARIO]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+scenario=${1:-mixed}
+out="$here/$scenario"
+work=$(mktemp -d)
+ns_int=swgen-int
+ns_ext=swgen-ext
+pids=()
+
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  ip netns del "$ns_int" 2>/dev/null || true
+  ip netns del "$ns_ext" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+in_int() { ip netns exec "$ns_int" "$@"; }
+in_ext() { ip netns exec "$ns_ext" "$@"; }
+
+# --- topology: one link, internal 198.51.100.0/24 + 2001:db8:100::/64 on one side,
+# external 203.0.113.0/24 + 2001:db8:113::/64 on the other (documentation prefixes).
+ip netns add "$ns_int"
+ip netns add "$ns_ext"
+ip link add swgen0 type veth peer name swgen1
+ip link set swgen0 netns "$ns_int" address 02:00:00:00:01:01
+ip link set swgen1 netns "$ns_ext" address 02:00:00:00:02:01
+for ns in "$ns_int" "$ns_ext"; do ip netns exec "$ns" ip link set lo up; done
+in_int sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+in_ext sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+in_int ip addr add 198.51.100.10/24 dev swgen0
+in_int ip addr add 198.51.100.20/24 dev swgen0
+in_int ip addr add 2001:db8:100::10/64 dev swgen0 nodad
+in_ext ip addr add 203.0.113.50/24 dev swgen1
+in_ext ip addr add 203.0.113.60/24 dev swgen1
+in_ext ip addr add 2001:db8:113::60/64 dev swgen1 nodad
+in_int ip link set swgen0 up
+in_ext ip link set swgen1 up
+in_int ip route add 203.0.113.0/24 dev swgen0
+in_int ip -6 route add 2001:db8:113::/64 dev swgen0
+in_ext ip route add 198.51.100.0/24 dev swgen1
+in_ext ip -6 route add 2001:db8:100::/64 dev swgen1
+# 198.51.100.99 and 203.0.113.99 exist on the link for ARP but nobody answers them:
+# connection attempts to them stay unanswered (Zeek's S0).
+in_ext ip neigh add 198.51.100.99 lladdr 02:00:00:00:00:99 dev swgen1 nud permanent
+in_int ip neigh add 203.0.113.99 lladdr 02:00:00:00:00:98 dev swgen0 nud permanent
+
+echo "generate: capturing traffic for scenario '$scenario'"
+in_int tcpdump -q -i swgen0 -s 128 -U -w "$work/traffic.pcap" 2>/dev/null &
+pids+=($!)
+sleep 1
+
+# --- servers
+mkdir -p "$work/www"
+head -c 20000 /dev/urandom >"$work/www/page.bin"
+head -c 300000 /dev/urandom >"$work/www/bulk.bin"
+in_int python3 -m http.server --directory "$work/www" --bind 198.51.100.10 80 >/dev/null 2>&1 &
+pids+=($!)
+in_int python3 -m http.server --directory "$work/www" --bind 2001:db8:100::10 8080 >/dev/null 2>&1 &
+pids+=($!)
+in_ext python3 -m http.server --directory "$work/www" --bind 203.0.113.60 8080 >/dev/null 2>&1 &
+pids+=($!)
+in_int python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.10", 5300))
+while True:
+    data, peer = s.recvfrom(2048); s.sendto(data, peer)' &
+pids+=($!)
+sleep 1.5
+
+# --- clients
+for i in $(seq 1 20); do  # inbound HTTP
+  in_ext curl -s -o /dev/null --max-time 5 --interface 203.0.113.60 http://198.51.100.10/page.bin || true
+done
+in_ext curl -s -o /dev/null --max-time 10 --interface 203.0.113.60 http://198.51.100.10/bulk.bin || true
+for i in $(seq 1 8); do   # outbound HTTP
+  in_int curl -s -o /dev/null --max-time 5 --interface 198.51.100.20 http://203.0.113.60:8080/page.bin || true
+done
+for i in $(seq 1 6); do   # inbound HTTP over IPv6
+  in_ext curl -s -o /dev/null --max-time 5 'http://[2001:db8:100::10]:8080/page.bin' || true
+done
+for port in $(seq 81 95); do  # refused: closed ports answer RST/ACK
+  in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.10:$port/" || true
+done
+for port in 22 23 3389; do
+  in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 "http://203.0.113.60:$port/" || true
+  in_ext curl -s -o /dev/null --max-time 2 "http://[2001:db8:100::10]:$port/" || true
+done
+for port in 80 443 8443; do   # unanswered: SYN and retransmissions, no reply
+  in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.99:$port/" || true
+done
+in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 http://203.0.113.99/ || true
+for i in $(seq 1 5); do       # UDP request/response
+  in_ext python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+s.sendto(b"query %d" % 1, ("198.51.100.10", 5300)); s.recvfrom(2048)'
+done
+in_ext ping -c 3 -i 0.2 -q 198.51.100.10 >/dev/null
+in_int ping -6 -c 3 -i 0.2 -q 2001:db8:113::60 >/dev/null
+sleep 1
+kill "${pids[@]}" 2>/dev/null || true
+wait 2>/dev/null || true
+pids=()
+
+# --- exporters read the capture; what they send to 127.0.0.1 is captured
+export_with() {  # name port dissector command...
+  local name=$1 port=$2 dissector=$3
+  shift 3
+  tcpdump -q -i lo -s 0 -U -w "$work/exports-$name.pcap" "udp and dst port $port" 2>/dev/null &
+  local tpid=$!
+  sleep 1
+  # pmacctd's sfprobe exits 1 after a normal end-of-file shutdown: judge the exporter by
+  # what it sent, not by its exit status.
+  (cd "$work" && "$@") >"$work/$name.log" 2>&1 || true
+  sleep 1
+  kill -INT "$tpid"
+  wait "$tpid" 2>/dev/null || true
+  if (($(stat -c %s "$work/exports-$name.pcap") <= 24)); then
+    echo "generate: $name sent nothing; its output:" >&2
+    cat "$work/$name.log" >&2
+    exit 1
+  fi
+  python3 "$here/tshark_oracle.py" "$work/exports-$name.pcap" "$port" "$dissector" \
+    "$work/oracle-$name.jsonl.gz"
+}
+
+softflowd_export() {  # name port version
+  export_with "$1" "$2" cflow softflowd -d -r traffic.pcap -n "127.0.0.1:$2" -v "$3" \
+    $([[ $3 != 5 ]] && echo -6) -a -m 65536 -t maxlife=30 -p "$work/softflowd.pid"
+}
+
+pmacct_export() {  # name port plugin-lines...
+  local name=$1 port=$2
+  shift 2
+  {
+    echo "daemonize: false"
+    echo "pcap_savefile: traffic.pcap"
+    echo "pcap_savefile_wait: false"
+    echo "plugin_buffer_size: 10240"
+    echo "plugin_pipe_size: 268435456"
+    printf '%s\n' "$@"
+  } >"$work/pmacctd-$name.conf"
+  local dissector=cflow
+  [[ $name == *sflow* ]] && dissector=sflow
+  export_with "$name" "$port" "$dissector" pmacctd -f "$work/pmacctd-$name.conf"
+}
+
+softflowd_export softflowd-v5 2055 5
+softflowd_export softflowd-v9 2056 9
+softflowd_export softflowd-ipfix 4739 10
+pmacct_export pmacct-v9 2057 "plugins: nfprobe[p]" "nfprobe_receiver[p]: 127.0.0.1:2057" \
+  "nfprobe_version[p]: 9" "nfprobe_timeouts[p]: maxlife=30" \
+  "aggregate[p]: src_host, dst_host, src_port, dst_port, proto, tos, tcpflags"
+pmacct_export pmacct-ipfix 4740 "plugins: nfprobe[p]" "nfprobe_receiver[p]: 127.0.0.1:4740" \
+  "nfprobe_version[p]: 10" "nfprobe_timeouts[p]: maxlife=30" \
+  "aggregate[p]: src_host, dst_host, src_port, dst_port, proto, tos, tcpflags"
+pmacct_export pmacct-sflow 6343 "plugins: sfprobe[p]" "sfprobe_receiver[p]: 127.0.0.1:6343" \
+  "sfprobe_agentip[p]: 127.0.0.1" "sfprobe_agentsubid[p]: 1" "sampling_rate[p]: 1"
+pmacct_export pmacct-sflow-s10 6344 "plugins: sfprobe[p]" "sfprobe_receiver[p]: 127.0.0.1:6344" \
+  "sfprobe_agentip[p]: 127.0.0.1" "sfprobe_agentsubid[p]: 10" "sampling_rate[p]: 10"
+
+mkdir -p "$out"
+rm -f "$out"/exports-*.pcap "$out"/oracle-*.jsonl.gz
+cp "$work"/traffic.pcap "$work"/exports-*.pcap "$work"/oracle-*.jsonl.gz "$out"/
+cp "$work"/pmacctd-*.conf "$out"/
+echo "generate: wrote $(ls "$out" | wc -l) files to $out"
