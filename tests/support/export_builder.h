@@ -148,6 +148,9 @@ struct SflowFlowSample {
   Bytes records;  // flow records, each built with raw_header()/sampled_ipv4()/other_record()
   uint32_t record_count = 0;
 
+  SflowFlowSample& rate(uint32_t v) { sampling_rate = v; return *this; }
+  SflowFlowSample& interfaces(uint32_t in, uint32_t out) { input = in; output = out; return *this; }
+  SflowFlowSample& expanded_form() { expanded = true; return *this; }
   SflowFlowSample& raw_header(const std::vector<uint8_t>& frame, uint32_t header_protocol = 1,
                               uint32_t frame_length = 0);
   SflowFlowSample& sampled_ipv4(std::string_view src, std::string_view dst, uint8_t proto,

@@ -1,0 +1,70 @@
+// BoundedMap against std::map under random operations: same contents, never more than
+// its capacity, and backward-shift deletion keeps every key findable.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "dataplane/decode/bounded_map.h"
+
+namespace synwatch::decode {
+namespace {
+
+struct WeakHash {  // few distinct hashes: long probe chains and wrap-around
+  uint64_t operator()(uint32_t k) const { return k % 7; }
+};
+struct GoodHash {
+  uint64_t operator()(uint32_t k) const { return k * 0x9e3779b97f4a7c15ULL; }
+};
+
+template <typename Hash>
+void random_operations(uint32_t capacity, uint32_t key_space, int steps) {
+  BoundedMap<uint32_t, uint64_t, Hash> map(capacity);
+  std::map<uint32_t, uint64_t> model;
+  std::mt19937 rng(12345);
+  for (int i = 0; i < steps; ++i) {
+    const auto key = static_cast<uint32_t>(rng() % key_space);
+    if (rng() % 3 == 0) {
+      EXPECT_EQ(map.erase(key), model.erase(key) == 1);
+    } else if (uint64_t* v = map.find(key)) {
+      ASSERT_TRUE(model.count(key));
+      EXPECT_EQ(*v, model[key]);
+      *v += 1;
+      model[key] += 1;
+    } else {
+      ASSERT_FALSE(model.count(key));
+      uint64_t* fresh = map.insert(key);
+      if (model.size() == capacity) {
+        EXPECT_EQ(fresh, nullptr);
+      } else {
+        ASSERT_NE(fresh, nullptr);
+        *fresh = key;
+        model[key] = key;
+      }
+    }
+    ASSERT_LE(map.size(), capacity);
+    ASSERT_EQ(map.size(), model.size());
+  }
+  for (const auto& [k, v] : model) {
+    ASSERT_NE(map.find(k), nullptr) << k;
+    EXPECT_EQ(*map.find(k), v);
+  }
+}
+
+TEST(BoundedMap, MatchesStdMapWithWeakHash) { random_operations<WeakHash>(50, 120, 20000); }
+TEST(BoundedMap, MatchesStdMapWithGoodHash) { random_operations<GoodHash>(1000, 3000, 50000); }
+
+TEST(BoundedMap, VictimIsTheOldestInTheWindow) {
+  BoundedMap<uint32_t, uint64_t, GoodHash> map(4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    uint64_t* v = map.insert(k);
+    ASSERT_NE(v, nullptr);
+    *v = 100 - k;  // key 3 is the oldest (97)
+  }
+  const int64_t victim = map.pick_victim(8, [](uint64_t a, uint64_t b) { return a < b; });
+  ASSERT_GE(victim, 0);
+  EXPECT_EQ(map.key_at(static_cast<uint32_t>(victim)), 3u);
+}
+
+}  // namespace
+}  // namespace synwatch::decode
