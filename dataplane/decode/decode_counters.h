@@ -20,6 +20,7 @@ namespace synwatch::decode {
 
 #define SYNWATCH_TEMPLATED_DECODE_COUNTERS(X)                                                    \
   X(v9_truncated_header, kDrop, "NetFlow v9 packet shorter than its 20-byte header")             \
+  X(v9_fewer_records_than_count, kDrop, "NetFlow v9 packet holds fewer records than its header count: cut short in transit") \
   X(v9_packets_lost, kLoss, "NetFlow v9 export packets that never arrived (package sequence gap)") \
   X(ipfix_truncated_header, kDrop, "IPFIX message shorter than its 16-byte header")               \
   X(ipfix_bad_length, kDrop, "IPFIX message length field disagrees with the datagram")            \

@@ -48,6 +48,10 @@ void TemplatedDecoder::decode_v9(PacketScope& scope, wire::ByteCursor c) {
   Message m{ExportVersion::kNetflowV9, source_id,
             TimeBase{ExportVersion::kNetflowV9, export_ms, uptime, -1}, &d};
   walk_sets(scope, m, c);
+  // The count may be too small (softflowd) but a packet holding fewer records than it
+  // claims was cut short somewhere.
+  if (!m.records_uncounted && m.data_records + m.template_records < count)
+    scope.count(DecodeCounter::v9_fewer_records_than_count);
 }
 
 void TemplatedDecoder::decode_ipfix(PacketScope& scope, wire::ByteCursor c) {
@@ -153,6 +157,7 @@ void TemplatedDecoder::template_set(PacketScope& scope, Message& m, wire::ByteCu
       scope.count(DecodeCounter::template_too_many_fields);
       continue;
     }
+    ++m.template_records;
     learn(scope, m, id, builder);
   }
 }
@@ -239,6 +244,7 @@ void TemplatedDecoder::data_set(PacketScope& scope, Message& m, uint16_t id,
     scope.count(DecodeCounter::template_expired);
     forget_template(key);
   }
+  if (body.empty()) return;  // nothing to hold
   m.records_uncounted = true;
   if (scope.exporter.pending >= config_.pending_per_exporter) {
     scope.count(DecodeCounter::pending_exporter_limit);

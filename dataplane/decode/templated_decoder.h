@@ -33,6 +33,7 @@ class TemplatedDecoder {
     DomainState* domain_state;
     uint32_t data_records = 0;     // for the IPFIX sequence number
     uint32_t flow_records = 0;
+    uint32_t template_records = 0;
     bool records_uncounted = false;  // a held data set hides its record count
   };
 
