@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
     std::fputs(synwatch::replay::kReplayUsage, stdout);
     return 0;
   }
+  if (options.list_counters) {
+    synwatch::replay::print_counter_list(stdout);
+    return 0;
+  }
   if (options.version) {
     std::printf("synwatch-replay %s\n", SYNWATCH_VERSION);
     return 0;

@@ -18,6 +18,7 @@ const char kReplayUsage[] =
     "  --sampling ADDR=N       treat every record from exporter ADDR as 1-in-N sampled\n"
     "                          (repeatable; overrides what the exporter announces)\n"
     "  -q, --quiet             no summary on standard error\n"
+    "  --list-counters         list every drop, loss and event counter with its meaning\n"
     "  -h, --help              this help\n"
     "  --version               print the version\n"
     "\n"
@@ -54,6 +55,8 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
 
     if (arg == "-h" || arg == "--help") {
       out.help = true;
+    } else if (arg == "--list-counters") {
+      out.list_counters = true;
     } else if (arg == "--version") {
       out.version = true;
     } else if (arg == "-q" || arg == "--quiet") {
@@ -86,7 +89,7 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
       out.captures.emplace_back(arg);
     }
   }
-  if (out.help || out.version) return {};
+  if (out.help || out.version || out.list_counters) return {};
   if (out.captures.empty()) return "no capture file given (see --help)";
   if (std::string problem = out.decoder.validate(); !problem.empty()) return problem;
   return {};

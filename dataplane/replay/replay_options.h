@@ -14,6 +14,7 @@ struct ReplayOptions {
   bool quiet = false;
   bool help = false;
   bool version = false;
+  bool list_counters = false;
   decode::DecoderConfig decoder;
   std::vector<std::string> captures;
 };

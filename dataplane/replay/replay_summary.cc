@@ -20,6 +20,21 @@ void print_nonzero(std::FILE* out, const char* layer, const std::array<uint64_t,
 
 }  // namespace
 
+void print_counter_list(std::FILE* out) {
+  auto list = [&](const char* layer, const auto& names, const auto& kinds, const auto& help) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      const char* kind = kinds[i] == wire::CounterKind::kDrop   ? "drop"
+                         : kinds[i] == wire::CounterKind::kLoss ? "loss"
+                                                                : "event";
+      std::fprintf(out, "%s\t%.*s\t%s\t%.*s\n", layer, static_cast<int>(names[i].size()),
+                   names[i].data(), kind, static_cast<int>(help[i].size()), help[i].data());
+    }
+  };
+  list("packet", wire::kPacketCounterNames, wire::kPacketCounterKinds, wire::kPacketCounterHelp);
+  list("decode", decode::kDecodeCounterNames, decode::kDecodeCounterKinds,
+       decode::kDecodeCounterHelp);
+}
+
 void print_summary(std::FILE* out, const Replay& replay) {
   const ReplayStats& s = replay.stats();
   const decode::Decoder& d = replay.decoder();
@@ -35,6 +50,18 @@ void print_summary(std::FILE* out, const Replay& replay) {
   }
   std::fprintf(out, "\n  exporters %u, templates %u, pending data sets %u\n",
                d.exporters().size(), d.templates().size(), d.pending().size());
+  // Per exporter: what it sent, what it lost on the way, what was dropped.
+  std::fprintf(out, "  %-39s %10s %10s %10s %10s\n", "exporter", "packets", "records", "dropped",
+               "lost");
+  d.exporters().for_each([&](const wire::IpAddress& address, const decode::ExporterState& e) {
+    uint64_t dropped = 0, lost = 0;
+    for (size_t i = 0; i < decode::kDecodeCounterCount; ++i) {
+      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kDrop) dropped += e.counters.values[i];
+      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kLoss) lost += e.counters.values[i];
+    }
+    std::fprintf(out, "  %-39s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+                 address.to_string().c_str(), e.packets, e.records, dropped, lost);
+  });
   bool any = false;
   print_nonzero(out, "packet", s.packet_counters.values, wire::kPacketCounterNames,
                 wire::kPacketCounterHelp, any);

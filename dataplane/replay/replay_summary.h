@@ -9,4 +9,8 @@ namespace synwatch::replay {
 
 void print_summary(std::FILE* out, const Replay& replay);
 
+// Every counter synwatch keeps: layer, name, kind (drop, loss, event) and meaning,
+// tab-separated, one per line.
+void print_counter_list(std::FILE* out);
+
 }  // namespace synwatch::replay

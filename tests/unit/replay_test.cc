@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "dataplane/replay/replay.h"
@@ -153,6 +154,24 @@ TEST(ReplayCli, WritesTheRecordContract) {
   }
   EXPECT_GT(lines, 1000u);
   fs::remove(out);
+}
+
+TEST(ReplayCli, CounterReferenceInDocsIsCurrent) {
+  const auto r = run_replay("--list-counters");
+  ASSERT_EQ(r.status, 0);
+  std::ifstream doc(testing::source_dir() / "docs" / "counters.md");
+  std::ostringstream contents;
+  contents << doc.rdbuf();
+  const std::string text = contents.str();
+  size_t listed = 0;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line); ++listed) {
+    const size_t first_tab = line.find('\t');
+    const std::string name = line.substr(first_tab + 1, line.find('\t', first_tab + 1) - first_tab - 1);
+    EXPECT_NE(text.find("`" + name + "`"), std::string::npos)
+        << name << " is missing from docs/counters.md: run docs/generate-counters.sh";
+  }
+  EXPECT_GT(listed, 50u);
 }
 
 }  // namespace
