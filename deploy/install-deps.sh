@@ -13,7 +13,6 @@ build_packages=(
   prometheus-cpp-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev nlohmann-json3-dev
-  clang
 )
 capture_packages=(softflowd pmacct tshark tcpdump iproute2 iputils-ping python3 curl)
 

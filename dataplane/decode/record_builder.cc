@@ -87,8 +87,8 @@ bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out) {
         continue;
       case K::kSrcV4: out.src = IpAddress::v4_bytes(p); break;
       case K::kDstV4: out.dst = IpAddress::v4_bytes(p); break;
-      case K::kSrcV6: out.src = IpAddress::v6_bytes(p); break;
-      case K::kDstV6: out.dst = IpAddress::v6_bytes(p); break;
+      case K::kSrcV6: out.src6 = IpAddress::v6_bytes(p); break;
+      case K::kDstV6: out.dst6 = IpAddress::v6_bytes(p); break;
       default:
         out.v[static_cast<size_t>(op.kind)] = wire::ByteCursor::load_be_n(p, length);
         break;
@@ -100,11 +100,18 @@ bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out) {
 
 bool build_flow_record(const FieldValues& f, const TimeBase& base, FlowRecord& r,
                        bool& time_base_unknown) {
-  const bool has_src = f.has(K::kSrcV4) || f.has(K::kSrcV6);
-  const bool has_dst = f.has(K::kDstV4) || f.has(K::kDstV6);
-  if (!has_src || !has_dst) return false;
-  r.src = f.src;
-  r.dst = f.dst;
+  const bool has_v4 = f.has(K::kSrcV4) && f.has(K::kDstV4);
+  const bool has_v6 = f.has(K::kSrcV6) && f.has(K::kDstV6);
+  if (!has_v4 && !has_v6) return false;
+  // Templates that carry both families zero the unused pair: ipVersion decides, else
+  // the pair that is set.
+  bool use_v6 = has_v6;
+  if (has_v4 && has_v6) {
+    use_v6 = f.has(K::kIpVersion) ? f.get(K::kIpVersion) == 6
+                                  : f.src.v4_host_order() == 0 && f.dst.v4_host_order() == 0;
+  }
+  r.src = use_v6 ? f.src6 : f.src;
+  r.dst = use_v6 ? f.dst6 : f.dst;
   if (f.has(K::kSrcPort)) r.src_port = static_cast<uint16_t>(f.get(K::kSrcPort));
   if (f.has(K::kDstPort)) r.dst_port = static_cast<uint16_t>(f.get(K::kDstPort));
   if (f.has(K::kProto)) r.proto = static_cast<uint8_t>(f.get(K::kProto));

@@ -15,8 +15,10 @@ namespace synwatch::decode {
 // so nothing is cleared per record but the mask.
 struct FieldValues {
   uint64_t present = 0;
-  IpAddress src;
+  IpAddress src;  // IPv4 fields
   IpAddress dst;
+  IpAddress src6;  // IPv6 fields
+  IpAddress dst6;
   std::array<uint64_t, static_cast<size_t>(FieldKind::kCount)> v;
 
   bool has(FieldKind k) const { return (present >> static_cast<unsigned>(k)) & 1; }

@@ -322,6 +322,21 @@ TEST(Ipfix, IPv6RecordsAndIcmpTypeCode) {
   EXPECT_EQ(recs[0].icmp_type, 128);
 }
 
+TEST(Ipfix, TemplateWithBothAddressFamiliesUsesTheOneInUse) {
+  DecodeHarness h;
+  auto recs = h.feed(IpfixPacket()
+      .template_set(256, {{8, 4}, {12, 4}, {27, 16}, {28, 16}, {2, 4}})
+      .template_set(257, {{8, 4}, {12, 4}, {27, 16}, {28, 16}, {60, 1}})
+      .data_set(256, Bytes().ipv4("0.0.0.0").ipv4("0.0.0.0").ipv6("2001:db8::1").ipv6("2001:db8::2").u32(1)
+                         .raw(Bytes().ipv4("10.0.0.1").ipv4("10.0.0.2").ipv6("::").ipv6("::").u32(2)))
+      .data_set(257, Bytes().ipv4("10.0.0.1").ipv4("10.0.0.2").ipv6("2001:db8::5").ipv6("2001:db8::6").u8(6))
+      .build());
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0].src.to_string(), "2001:db8::1");
+  EXPECT_EQ(recs[1].src.to_string(), "10.0.0.1");
+  EXPECT_EQ(recs[2].dst.to_string(), "2001:db8::6") << "ipVersion 6 decides";
+}
+
 TEST(Ipfix, SequenceCountsLostRecordsAndLearnsTheSoftflowdHabit) {
   DecodeHarness rfc;
   rfc.feed(IpfixPacket().sequence(0).template_set(256, {V4_FIELDS})
