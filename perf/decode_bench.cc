@@ -1,8 +1,8 @@
 // Decoder throughput per core on realistic packets: 30-record NetFlow v5, 24-record
-// NetFlow v9 and IPFIX (a typical router template of 18 fields), and 6-sample sFlow
+// NetFlow v9 and IPFIX (a typical router template of 19 fields), and 6-sample sFlow
 // datagrams with 128-byte sampled headers. Figures: records (or samples) per second.
 //
-//   ./build/perf/decode_bench --benchmark_min_time=1
+//   ./build/perf/decode_bench --benchmark_min_time=2 --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
 #include "dataplane/decode/decoder.h"
