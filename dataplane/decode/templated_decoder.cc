@@ -81,7 +81,8 @@ void TemplatedDecoder::decode_ipfix(PacketScope& scope, wire::ByteCursor c) {
 
 void TemplatedDecoder::walk_sets(PacketScope& scope, Message& m, wire::ByteCursor c) {
   const bool ipfix = m.version == ExportVersion::kIpfix;
-  if (pending_.size() > 0 && config_.pending_timeout_s > 0) {
+  // Only this exporter's held sets can expire by its clock; most packets skip the scan.
+  if (scope.exporter.pending > 0 && config_.pending_timeout_s > 0) {
     const uint32_t expired = pending_.expire(
         scope.ctx.exporter, m.time.export_ms - int64_t{config_.pending_timeout_s} * 1000);
     scope.count(DecodeCounter::pending_expired, expired);
