@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "dataplane/decode/bounded_map.h"
+#include "dataplane/table/bounded_map.h"
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/decode/exporter_state.h"
 
@@ -33,7 +33,7 @@ class ExporterTable {
 
  private:
   const DecoderConfig& config_;
-  BoundedMap<IpAddress, ExporterState, IpAddressHash> map_;
+  table::BoundedMap<IpAddress, ExporterState, IpAddressHash> map_;
   DecodeCounters retired_;
   ExporterState overflow_;  // stands in if nothing can be inserted
 };

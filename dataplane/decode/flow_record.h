@@ -41,6 +41,9 @@ struct FlowRecord {
   uint64_t rev_bytes = 0;
   int64_t start_ms = 0;  // epoch milliseconds
   int64_t end_ms = 0;
+  // The export packet's header time (sFlow: its arrival): the exporter's clock, which
+  // drives session decisions deterministically.
+  int64_t export_ms = 0;
   uint16_t src_port = 0;  // as exported; ICMP exporters put type/code here in different ways
   uint16_t dst_port = 0;
   ExportVersion version = ExportVersion::kNetflowV5;

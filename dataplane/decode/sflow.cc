@@ -77,7 +77,7 @@ void flow_sample(PacketScope& scope, ByteCursor c, bool expanded, uint32_t sub_a
   r.in_if = head.input;
   r.out_if = head.output;
   r.packets = 1;
-  r.start_ms = r.end_ms = scope.ctx.receive_ms;
+  r.start_ms = r.end_ms = r.export_ms = scope.ctx.receive_ms;
 
   bool have_header = false, have_ip = false;
   FlowRecord from_ip = r;

@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "dataplane/decode/bounded_map.h"
+#include "dataplane/table/bounded_map.h"
 #include "dataplane/decode/decode_counters.h"
 #include "dataplane/decode/flow_record.h"
 #include "dataplane/decode/ie_table.h"
@@ -92,7 +92,7 @@ class TemplateCache {
   uint32_t capacity() const { return map_.capacity(); }
 
  private:
-  BoundedMap<TemplateKey, Template, TemplateKeyHash> map_;
+  table::BoundedMap<TemplateKey, Template, TemplateKeyHash> map_;
   int64_t timeout_ms_;
 };
 

@@ -297,6 +297,7 @@ void TemplatedDecoder::decode_records(PacketScope& scope, Message& m, const Temp
     ++m.flow_records;
     if (base_unknown) scope.count(DecodeCounter::time_base_unknown);
     r.exporter = scope.ctx.exporter;
+    r.export_ms = m.time.export_ms;
     r.version = m.version;
     r.domain = m.domain;
     uint64_t sampler;

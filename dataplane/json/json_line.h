@@ -49,6 +49,21 @@ class JsonLine {
     return put('"');
   }
 
+  // An array of addresses: array_begin("k"), element(a)..., array_end().
+  JsonLine& array_begin(std::string_view key) {
+    key_then(key).put('[');
+    first_element_ = true;
+    return *this;
+  }
+  JsonLine& element(const wire::IpAddress& a) {
+    if (!first_element_) put(',');
+    first_element_ = false;
+    put('"');
+    if (len_ + wire::IpAddress::kTextMax < kCapacity) len_ += a.format(buf_ + len_);
+    return put('"');
+  }
+  JsonLine& array_end() { return put(']'); }
+
   // The finished object with a trailing newline.
   std::string_view finish() {
     put('}');
@@ -84,6 +99,7 @@ class JsonLine {
 
   char buf_[kCapacity];
   size_t len_ = 1;
+  bool first_element_ = true;
 };
 
 }  // namespace synwatch::json

@@ -1,22 +1,44 @@
-// synwatch-replay: decode flow export captures offline.
+// synwatch-replay: decode flow export captures offline, and join them into TCP sessions.
 #include <cstdio>
 #include <string>
 
 #include "dataplane/json/record_json.h"
+#include "dataplane/json/session_json.h"
 #include "dataplane/replay/replay.h"
 #include "dataplane/replay/replay_options.h"
 #include "dataplane/replay/replay_summary.h"
+#include "dataplane/replay/session_summary.h"
+#include "dataplane/session/session_shards.h"
 
 namespace {
 
-class JsonRecordWriter : public synwatch::decode::RecordSink {
+using namespace synwatch;
+
+class JsonRecordWriter : public decode::RecordSink {
  public:
   explicit JsonRecordWriter(std::FILE* out) : out_(out) {}
-  void on_record(const synwatch::decode::FlowRecord& r) override {
-    synwatch::json::JsonLine line;
-    const auto text = synwatch::json::record_to_json(r, line);
+  void on_record(const decode::FlowRecord& r) override {
+    json::JsonLine line;
+    const auto text = json::record_to_json(r, line);
     std::fwrite(text.data(), 1, text.size(), out_);
   }
+
+ private:
+  std::FILE* out_;
+};
+
+// Writes sessions as JSON lines (when `out` is set) and tallies them for --summary.
+class SessionWriter : public session::SessionSink {
+ public:
+  explicit SessionWriter(std::FILE* out) : out_(out) {}
+  void on_session(const session::SessionEvent& s) override {
+    tally.add(s);
+    if (out_ == nullptr) return;
+    json::JsonLine line;
+    const auto text = json::session_to_json(s, line);
+    std::fwrite(text.data(), 1, text.size(), out_);
+  }
+  replay::SessionTally tally;
 
  private:
   std::FILE* out_;
@@ -30,16 +52,15 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  synwatch::replay::ReplayOptions options;
-  if (std::string problem = synwatch::replay::parse_replay_options(argc, argv, options);
-      !problem.empty())
+  replay::ReplayOptions options;
+  if (std::string problem = replay::parse_replay_options(argc, argv, options); !problem.empty())
     return fail(problem);
   if (options.help) {
-    std::fputs(synwatch::replay::kReplayUsage, stdout);
+    std::fputs(replay::kReplayUsage, stdout);
     return 0;
   }
   if (options.list_counters) {
-    synwatch::replay::print_counter_list(stdout);
+    replay::print_counter_list(stdout);
     return 0;
   }
   if (options.version) {
@@ -54,18 +75,35 @@ int main(int argc, char** argv) {
   static char buffer[1 << 20];
   std::setvbuf(out, buffer, _IOFBF, sizeof buffer);
 
-  synwatch::replay::Replay replay(options.decoder);
-  JsonRecordWriter writer(out);
+  const bool sessions = options.emit == "sessions";
+  // With --summary and no --output the table replaces the JSON lines on standard output.
+  const bool json_lines = !(options.summary && options.output.empty());
+  JsonRecordWriter record_writer(out);
+  SessionWriter session_writer(json_lines ? out : nullptr);
+  session::SessionShards shards(sessions ? options.shards : 1, options.config.sessions,
+                                session_writer);
+  decode::RecordSink& sink = sessions ? static_cast<decode::RecordSink&>(shards)
+                                      : static_cast<decode::RecordSink&>(record_writer);
+
+  replay::Replay replay(options.config.decoder);
   int status = 0;
   for (const auto& path : options.captures) {
     std::string error;
-    if (!replay.run_file(path, writer, error)) {
+    if (!replay.run_file(path, sink, error)) {
       status = fail("cannot read '" + path + "': " + error);
       break;
     }
   }
+  if (sessions) shards.finish();
+  if (options.summary) {
+    std::fflush(out);
+    session_writer.tally.print(stdout);
+  }
   if (std::fflush(out) != 0) status = fail("write failed");
   if (out != stdout) std::fclose(out);
-  if (!options.quiet) synwatch::replay::print_summary(stderr, replay);
+  if (!options.quiet) {
+    replay::print_summary(stderr, replay);
+    if (sessions) replay::print_session_counters(stderr, shards.counters());
+  }
   return status;
 }

@@ -22,7 +22,7 @@ struct ReplayStats {
 
 class Replay {
  public:
-  explicit Replay(decode::DecoderConfig config) : decoder_(std::move(config)) {}
+  explicit Replay(const decode::DecoderConfig& config) : decoder_(config) {}
 
   // Replays one capture file. False, with a one-line reason, when the file cannot be
   // read as a capture or its link type is unsupported.

@@ -1,5 +1,6 @@
 #include "dataplane/replay/replay_options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -11,7 +12,17 @@ const char kReplayUsage[] =
     "Decodes the flow export packets (NetFlow v5/v9, IPFIX, sFlow v5) in pcap or pcapng\n"
     "captures and prints what they carry as JSON lines.\n"
     "\n"
-    "  --emit records          what to print (records: one line per flow record)\n"
+    "  --emit KIND             what to print as JSON lines: records (one per flow\n"
+    "                          record, the default) or sessions (one per decided TCP\n"
+    "                          session)\n"
+    "  --summary               sessions: print a table of sessions per state and\n"
+    "                          perspective (instead of JSON lines unless --output)\n"
+    "  --shards N              sessions: split sessions over N shards by host pair, as\n"
+    "                          the daemon's workers do (1..64; output is the same)\n"
+    "  --internal PREFIX,...   internal prefixes for perspective (default RFC 1918,\n"
+    "                          RFC 6598, fc00::/7)\n"
+    "  --config FILE           YAML configuration (decoder:, sessions:); the options\n"
+    "                          here override it\n"
     "  -o, --output FILE       write JSON lines to FILE instead of standard output\n"
     "  --template-timeout SEC  forget templates not refreshed for SEC seconds of export\n"
     "                          time (default 1800; 0: never)\n"
@@ -34,6 +45,17 @@ bool parse_u32(std::string_view text, uint32_t& out) {
 }  // namespace
 
 std::string parse_replay_options(int argc, const char* const* argv, ReplayOptions& out) {
+  // The file first, so that every option below overrides it.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) out.config_file = argv[i + 1];
+    if (arg.substr(0, 9) == "--config=") out.config_file = arg.substr(9);
+  }
+  if (!out.config_file.empty()) {
+    if (std::string problem = config::load_config_file(out.config_file, out.config);
+        !problem.empty())
+      return "--config: " + problem;
+  }
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     std::string_view value;
@@ -61,18 +83,37 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
       out.version = true;
     } else if (arg == "-q" || arg == "--quiet") {
       out.quiet = true;
+    } else if (arg == "--summary") {
+      out.summary = true;
     } else if (missing("--emit") || missing("--output") || missing("-o") ||
-               missing("--template-timeout") || missing("--sampling")) {
+               missing("--template-timeout") || missing("--sampling") || missing("--shards") ||
+               missing("--internal") || missing("--config")) {
       return std::string(arg) + ": missing value";
+    } else if (takes_value("--config")) {
+      // read above
     } else if (takes_value("--emit")) {
-      if (value != "records")
-        return "--emit: unknown kind '" + std::string(value) + "' (expected: records)";
+      if (value != "records" && value != "sessions")
+        return "--emit: unknown kind '" + std::string(value) + "' (expected: records, sessions)";
       out.emit = value;
+    } else if (takes_value("--shards")) {
+      if (!parse_u32(value, out.shards) || out.shards < 1 || out.shards > 64)
+        return "--shards: '" + std::string(value) + "' is not a number from 1 to 64";
+    } else if (takes_value("--internal")) {
+      out.config.sessions.internal.clear();
+      for (size_t start = 0; start <= value.size();) {
+        const size_t comma = std::min(value.find(',', start), value.size());
+        session::Prefix p;
+        std::string error;
+        if (!session::Prefix::parse(value.substr(start, comma - start), p, error))
+          return "--internal: " + error;
+        out.config.sessions.internal.push_back(p);
+        start = comma + 1;
+      }
     } else if (takes_value("--output") || takes_value("-o")) {
       if (value.empty()) return "--output: empty file name";
       out.output = value;
     } else if (takes_value("--template-timeout")) {
-      if (!parse_u32(value, out.decoder.template_timeout_s))
+      if (!parse_u32(value, out.config.decoder.template_timeout_s))
         return "--template-timeout: '" + std::string(value) + "' is not a number of seconds";
     } else if (takes_value("--sampling")) {
       const size_t eq = value.rfind('=');
@@ -82,7 +123,7 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
                std::string(value) + "'";
       if (!parse_u32(value.substr(eq + 1), o.rate) || o.rate == 0)
         return "--sampling: rate in '" + std::string(value) + "' must be a whole number >= 1";
-      out.decoder.sampling_overrides.push_back(o);
+      out.config.decoder.sampling_overrides.push_back(o);
     } else if (arg.size() > 1 && arg[0] == '-') {
       return std::string(arg) + ": unknown option (see --help)";
     } else {
@@ -91,7 +132,9 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
   }
   if (out.help || out.version || out.list_counters) return {};
   if (out.captures.empty()) return "no capture file given (see --help)";
-  if (std::string problem = out.decoder.validate(); !problem.empty()) return problem;
+  if (out.summary && out.emit != "sessions") return "--summary: needs --emit sessions";
+  if (std::string problem = out.config.decoder.validate(); !problem.empty()) return problem;
+  if (std::string problem = out.config.sessions.validate(); !problem.empty()) return problem;
   return {};
 }
 

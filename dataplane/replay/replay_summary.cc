@@ -20,6 +20,12 @@ void print_nonzero(std::FILE* out, const char* layer, const std::array<uint64_t,
 
 }  // namespace
 
+void print_session_counters(std::FILE* out, const session::SessionCounters& counters) {
+  bool any = false;
+  print_nonzero(out, "session", counters.values, session::kSessionCounterNames,
+                session::kSessionCounterHelp, any);
+}
+
 void print_counter_list(std::FILE* out) {
   auto list = [&](const char* layer, const auto& names, const auto& kinds, const auto& help) {
     for (size_t i = 0; i < names.size(); ++i) {
@@ -33,6 +39,8 @@ void print_counter_list(std::FILE* out) {
   list("packet", wire::kPacketCounterNames, wire::kPacketCounterKinds, wire::kPacketCounterHelp);
   list("decode", decode::kDecodeCounterNames, decode::kDecodeCounterKinds,
        decode::kDecodeCounterHelp);
+  list("session", session::kSessionCounterNames, session::kSessionCounterKinds,
+       session::kSessionCounterHelp);
 }
 
 void print_summary(std::FILE* out, const Replay& replay) {

@@ -5,9 +5,9 @@
 #include <map>
 #include <random>
 
-#include "dataplane/decode/bounded_map.h"
+#include "dataplane/table/bounded_map.h"
 
-namespace synwatch::decode {
+namespace synwatch::table {
 namespace {
 
 struct WeakHash {  // few distinct hashes: long probe chains and wrap-around
@@ -67,4 +67,4 @@ TEST(BoundedMap, VictimIsTheOldestInTheWindow) {
 }
 
 }  // namespace
-}  // namespace synwatch::decode
+}  // namespace synwatch::table

@@ -1,25 +1,21 @@
 // BoundedMap: a hash map whose memory is allocated once, at construction, for a fixed
 // number of entries. It never grows: insert() returns nullptr at capacity and the owner
 // decides what to evict (pick_victim() finds an old entry with bounded work).
-//
-// Open addressing with linear probing over an index twice the capacity; erase uses
-// backward-shift deletion, so there are no tombstones and probe chains stay short.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-namespace synwatch::decode {
+#include "dataplane/table/hash_index.h"
+
+namespace synwatch::table {
 
 template <typename Key, typename Value, typename Hash>
 class BoundedMap {
  public:
-  explicit BoundedMap(uint32_t capacity) : entries_(capacity), free_(capacity) {
-    uint32_t slots = 16;
-    while (slots < capacity * 2) slots <<= 1;
-    index_.assign(slots, 0);
-    mask_ = slots - 1;
+  explicit BoundedMap(uint32_t capacity) : entries_(capacity), free_(capacity), index_(capacity) {
     for (uint32_t i = 0; i < capacity; ++i) free_[i] = capacity - 1 - i;
   }
 
@@ -28,13 +24,8 @@ class BoundedMap {
   bool full() const { return free_.empty(); }
 
   Value* find(const Key& key) {
-    const uint64_t h = Hash{}(key);
-    for (uint32_t s = static_cast<uint32_t>(h) & mask_;; s = (s + 1) & mask_) {
-      const uint32_t e = index_[s];
-      if (e == 0) return nullptr;
-      Entry& entry = entries_[e - 1];
-      if (entry.hash == h && entry.key == key) return &entry.value;
-    }
+    const int64_t id = locate(key, Hash{}(key));
+    return id < 0 ? nullptr : &entries_[static_cast<size_t>(id)].value;
   }
 
   // Adds `key` with a default-constructed value. The key must not be present.
@@ -42,29 +33,22 @@ class BoundedMap {
   Value* insert(const Key& key) {
     if (free_.empty()) return nullptr;
     const uint32_t e = free_.back();
-    free_.pop_back();
+    free_.pop_back();  // the vector keeps its capacity: no allocation
     Entry& entry = entries_[e];
     entry.key = key;
     entry.value = Value{};
     entry.hash = Hash{}(key);
     entry.used = true;
-    uint32_t s = static_cast<uint32_t>(entry.hash) & mask_;
-    while (index_[s] != 0) s = (s + 1) & mask_;
-    index_[s] = e + 1;
+    index_.insert(entry.hash, e);
     return &entry.value;
   }
 
   bool erase(const Key& key) {
     const uint64_t h = Hash{}(key);
-    for (uint32_t s = static_cast<uint32_t>(h) & mask_;; s = (s + 1) & mask_) {
-      const uint32_t e = index_[s];
-      if (e == 0) return false;
-      Entry& entry = entries_[e - 1];
-      if (entry.hash == h && entry.key == key) {
-        remove_slot(s);
-        return true;
-      }
-    }
+    const int64_t id = locate(key, h);
+    if (id < 0) return false;
+    erase_at(static_cast<uint32_t>(id));
+    return true;
   }
 
   // Entry-order access, for scans and eviction.
@@ -72,6 +56,11 @@ class BoundedMap {
   const Key& key_at(uint32_t i) const { return entries_[i].key; }
   Value& value_at(uint32_t i) { return entries_[i].value; }
   const Value& value_at(uint32_t i) const { return entries_[i].value; }
+  void erase_at(uint32_t i) {
+    index_.erase(entries_[i].hash, i, [this](uint32_t id) { return entries_[id].hash; });
+    entries_[i].used = false;
+    free_.push_back(i);
+  }
 
   template <typename F>
   void for_each(F&& f) {
@@ -100,8 +89,6 @@ class BoundedMap {
     return best;
   }
 
-  void erase_at(uint32_t i) { erase(Key(entries_[i].key)); }
-
  private:
   struct Entry {
     Key key{};
@@ -110,28 +97,16 @@ class BoundedMap {
     bool used = false;
   };
 
-  void remove_slot(uint32_t s) {
-    const uint32_t e = index_[s] - 1;
-    entries_[e].used = false;
-    free_.push_back(e);
-    // Backward-shift: pull later members of the probe chain into the hole.
-    uint32_t hole = s;
-    for (uint32_t j = (s + 1) & mask_; index_[j] != 0; j = (j + 1) & mask_) {
-      const uint32_t home = static_cast<uint32_t>(entries_[index_[j] - 1].hash) & mask_;
-      const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (movable) {
-        index_[hole] = index_[j];
-        hole = j;
-      }
-    }
-    index_[hole] = 0;
+  int64_t locate(const Key& key, uint64_t h) const {
+    return index_.find(h, [&](uint32_t id) {
+      return entries_[id].hash == h && entries_[id].key == key;
+    });
   }
 
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_;
-  std::vector<uint32_t> index_;
-  uint32_t mask_ = 0;
+  HashIndex index_;
   uint32_t hand_ = 0;
 };
 
-}  // namespace synwatch::decode
+}  // namespace synwatch::table

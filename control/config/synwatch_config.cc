@@ -1,0 +1,174 @@
+#include "control/config/synwatch_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace synwatch::config {
+namespace {
+
+// Thrown inside the parser only (configuration loading, never the packet path).
+struct ConfigError {
+  std::string message;
+};
+
+[[noreturn]] void fail(const std::string& field, const std::string& reason) {
+  throw ConfigError{field + ": " + reason};
+}
+
+uint32_t read_u32(const YAML::Node& n, const std::string& field) {
+  if (!n.IsScalar()) fail(field, "expected a whole number");
+  const std::string text = n.Scalar();
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    fail(field, "'" + text + "' is not a whole number");
+  if (text.size() > 10 || std::stoull(text) > 0xffffffffULL) fail(field, "'" + text + "' is too large");
+  return static_cast<uint32_t>(std::stoull(text));
+}
+
+bool read_bool(const YAML::Node& n, const std::string& field) {
+  bool value;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, value)) fail(field, "expected true or false");
+  return value;
+}
+
+std::string read_string(const YAML::Node& n, const std::string& field) {
+  if (!n.IsScalar()) fail(field, "expected a string");
+  return n.Scalar();
+}
+
+wire::IpAddress read_address(const YAML::Node& n, const std::string& field) {
+  const std::string text = read_string(n, field);
+  wire::IpAddress a;
+  if (!wire::IpAddress::parse(text, a)) fail(field, "'" + text + "' is not an IPv4 or IPv6 address");
+  return a;
+}
+
+template <typename F>
+void each_key(const YAML::Node& map, const std::string& section, F&& on_key) {
+  if (!map.IsMap()) fail(section, "expected a mapping of settings");
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    if (!on_key(key, kv.second, section + "." + key)) fail(section + "." + key, "unknown setting");
+  }
+}
+
+template <typename F>
+void each_item(const YAML::Node& list, const std::string& field, F&& on_item) {
+  if (!list.IsSequence()) fail(field, "expected a list");
+  for (size_t i = 0; i < list.size(); ++i) on_item(list[i], field + "[" + std::to_string(i) + "]");
+}
+
+void parse_decoder(const YAML::Node& n, decode::DecoderConfig& d) {
+  each_key(n, "decoder", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "exporter_capacity") d.exporter_capacity = read_u32(v, f);
+    else if (key == "template_capacity") d.template_capacity = read_u32(v, f);
+    else if (key == "templates_per_exporter") d.templates_per_exporter = read_u32(v, f);
+    else if (key == "template_timeout_s") d.template_timeout_s = read_u32(v, f);
+    else if (key == "pending_slots") d.pending_slots = read_u32(v, f);
+    else if (key == "pending_slot_bytes") d.pending_slot_bytes = read_u32(v, f);
+    else if (key == "pending_per_exporter") d.pending_per_exporter = read_u32(v, f);
+    else if (key == "pending_timeout_s") d.pending_timeout_s = read_u32(v, f);
+    else if (key == "max_records_per_packet") d.max_records_per_packet = read_u32(v, f);
+    else if (key == "sampling_overrides") {
+      d.sampling_overrides.clear();
+      each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        decode::SamplingOverride o;
+        bool have_exporter = false, have_rate = false;
+        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+          if (k == "exporter") o.exporter = read_address(x, fx), have_exporter = true;
+          else if (k == "rate") o.rate = read_u32(x, fx), have_rate = true;
+          else return false;
+          return true;
+        });
+        if (!have_exporter) fail(fi + ".exporter", "missing");
+        if (!have_rate) fail(fi + ".rate", "missing");
+        d.sampling_overrides.push_back(o);
+      });
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (std::string problem = d.validate(); !problem.empty()) throw ConfigError{"decoder." + problem};
+}
+
+session::Service parse_service(const std::string& text, const std::string& field) {
+  // "192.0.2.10:8443" or "[2001:db8::10]:8443"
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) fail(field, "'" + text + "': expected ADDRESS:PORT");
+  std::string addr = text.substr(0, colon);
+  if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') addr = addr.substr(1, addr.size() - 2);
+  session::Service s;
+  if (!wire::IpAddress::parse(addr, s.address))
+    fail(field, "'" + text + "': '" + addr + "' is not an IPv4 or IPv6 address");
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535)
+    fail(field, "'" + text + "': port must be 0..65535");
+  s.port = static_cast<uint16_t>(std::stoul(port));
+  return s;
+}
+
+void parse_sessions(const YAML::Node& n, session::SessionConfig& s) {
+  each_key(n, "sessions", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "capacity") s.capacity = read_u32(v, f);
+    else if (key == "exporters") s.exporters = read_u32(v, f);
+    else if (key == "answer_window_s") s.answer_window_s = read_u32(v, f);
+    else if (key == "idle_timeout_s") s.idle_timeout_s = read_u32(v, f);
+    else if (key == "max_lifetime_s") s.max_lifetime_s = read_u32(v, f);
+    else if (key == "export_grace_s") s.export_grace_s = read_u32(v, f);
+    else if (key == "join_exporters") s.join_exporters = read_bool(v, f);
+    else if (key == "internal_prefixes") {
+      s.internal.clear();
+      each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        session::Prefix p;
+        std::string error;
+        if (!session::Prefix::parse(read_string(item, fi), p, error)) fail(fi, error);
+        s.internal.push_back(p);
+      });
+    } else if (key == "services") {
+      s.services.clear();
+      each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        s.services.push_back(parse_service(read_string(item, fi), fi));
+      });
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (std::string problem = s.validate(); !problem.empty()) throw ConfigError{"sessions." + problem};
+}
+
+}  // namespace
+
+std::string parse_config(const std::string& yaml, SynwatchConfig& out) {
+  SynwatchConfig next = out;
+  try {
+    const YAML::Node root = YAML::Load(yaml);
+    if (root.IsNull()) return {};
+    each_key(root, "", [&](const std::string& key, const YAML::Node& v, const std::string&) {
+      if (key == "decoder") parse_decoder(v, next.decoder);
+      else if (key == "sessions") parse_sessions(v, next.sessions);
+      else fail(key, "unknown section (expected decoder, sessions)");
+      return true;
+    });
+  } catch (const ConfigError& e) {
+    return e.message.rfind(".", 0) == 0 ? e.message.substr(1) : e.message;
+  } catch (const YAML::Exception& e) {
+    return "line " + std::to_string(e.mark.line + 1) + ": " + e.msg;
+  }
+  out = std::move(next);
+  return {};
+}
+
+std::string load_config_file(const std::string& path, SynwatchConfig& out) {
+  std::ifstream in(path);
+  if (!in) return path + ": cannot read";
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string problem = parse_config(text.str(), out);
+  return problem.empty() ? problem : path + ": " + problem;
+}
+
+}  // namespace synwatch::config

@@ -1,0 +1,31 @@
+// The synwatch configuration file (YAML). Parsing is all-or-nothing: a file with any
+// error changes nothing, and the error names the field and the reason.
+//
+//   decoder:
+//     template_timeout_s: 1800
+//     sampling_overrides: [{exporter: 192.0.2.1, rate: 1000}]
+//   sessions:
+//     capacity: 1048576
+//     internal_prefixes: [10.0.0.0/8, 2001:db8::/32]
+//     services: ["192.0.2.10:8443"]
+#pragma once
+
+#include <string>
+
+#include "dataplane/decode/decoder_config.h"
+#include "dataplane/session/session_config.h"
+
+namespace synwatch::config {
+
+struct SynwatchConfig {
+  decode::DecoderConfig decoder;
+  session::SessionConfig sessions;
+};
+
+// Fills `out` from YAML text; returns "" on success, else "field: reason" (and `out` is
+// left as it was).
+std::string parse_config(const std::string& yaml, SynwatchConfig& out);
+// The same from a file; errors start with the file name.
+std::string load_config_file(const std::string& path, SynwatchConfig& out);
+
+}  // namespace synwatch::config

@@ -1,0 +1,52 @@
+// Perspective (DESIGN.md section 3): where a session sits relative to the operator's
+// network, from the internal prefixes (longest-prefix match, IPv4 and IPv6).
+//   inbound  client external -> server internal     outbound  client internal -> server external
+//   private  both internal                           edge      both external (transit)
+// Link-local and multicast addresses are excluded from detection.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dataplane/wire/ip_address.h"
+
+namespace synwatch::session {
+
+enum class Perspective : uint8_t { kInbound, kOutbound, kPrivate, kEdge, kExcluded };
+inline constexpr size_t kPerspectiveCount = 5;
+
+constexpr std::string_view perspective_name(Perspective p) {
+  constexpr std::string_view names[] = {"inbound", "outbound", "private", "edge", "excluded"};
+  return names[static_cast<size_t>(p)];
+}
+
+struct Prefix {
+  wire::IpAddress address;  // host bits cleared
+  uint8_t length = 0;       // in the address's own family (IPv4: 0..32)
+
+  // "10.0.0.0/8", "2001:db8::/32", or an address alone (a host). False if malformed.
+  static bool parse(std::string_view text, Prefix& out, std::string& error);
+  bool contains(const wire::IpAddress& a) const;
+  std::string to_string() const;
+};
+
+// RFC 1918, RFC 6598 shared address space and IPv6 unique local addresses.
+std::vector<Prefix> default_internal_prefixes();
+
+class PerspectiveMap {
+ public:
+  explicit PerspectiveMap(std::vector<Prefix> internal);
+
+  bool internal(const wire::IpAddress& a) const;
+  Perspective classify(const wire::IpAddress& client, const wire::IpAddress& server) const;
+  const std::vector<Prefix>& prefixes() const { return prefixes_; }
+
+ private:
+  std::vector<Prefix> prefixes_;  // longest first, so the first match is the longest
+};
+
+// Link-local (169.254/16, fe80::/10) or multicast (224/4, ff00::/8).
+bool link_local_or_multicast(const wire::IpAddress& a);
+
+}  // namespace synwatch::session

@@ -1,0 +1,59 @@
+// The canonical key of a TCP session: its two endpoints in a fixed order (the lower
+// address:port first), so both directions of a conversation find the same entry.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "dataplane/decode/flow_record.h"
+
+namespace synwatch::session {
+
+struct SessionKey {
+  std::array<uint8_t, 16> addr[2];
+  uint16_t port[2];
+  uint8_t proto;
+  bool v4;
+  int src_side;  // which side the record's source is
+
+  static SessionKey of(const decode::FlowRecord& r) {
+    SessionKey k;
+    const bool src_first = r.src.bytes() < r.dst.bytes() ||
+                           (r.src.bytes() == r.dst.bytes() && r.src_port <= r.dst_port);
+    k.src_side = src_first ? 0 : 1;
+    k.addr[k.src_side] = r.src.bytes();
+    k.addr[1 - k.src_side] = r.dst.bytes();
+    k.port[k.src_side] = r.src_port;
+    k.port[1 - k.src_side] = r.dst_port;
+    k.proto = r.proto;
+    k.v4 = r.src.is_v4();
+    return k;
+  }
+
+  uint64_t hash(uint16_t exporter_salt = 0) const {
+    uint64_t w[4];
+    std::memcpy(w, addr[0].data(), 16);
+    std::memcpy(w + 2, addr[1].data(), 16);
+    uint64_t h = (uint64_t{port[0]} << 32 | uint64_t{port[1]} << 16 | proto) ^
+                 (uint64_t{exporter_salt} << 48);
+    for (uint64_t x : w) {
+      h ^= x;
+      h *= 0x9e3779b97f4a7c15ULL;
+      h ^= h >> 29;
+    }
+    return h;
+  }
+};
+
+// The unordered host pair, for choosing a shard: both directions of a session, and every
+// session between two hosts, land on one shard.
+inline uint64_t host_pair_hash(const wire::IpAddress& a, const wire::IpAddress& b) {
+  const bool a_first = a.bytes() < b.bytes();
+  const uint64_t lo = (a_first ? a : b).hash(), hi = (a_first ? b : a).hash();
+  uint64_t h = lo * 0xbf58476d1ce4e5b9ULL ^ hi;
+  h ^= h >> 31;
+  return h * 0x94d049bb133111ebULL;
+}
+
+}  // namespace synwatch::session

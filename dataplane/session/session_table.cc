@@ -1,0 +1,319 @@
+#include "dataplane/session/session_table.h"
+
+#include <algorithm>
+
+#include "dataplane/session/session_key.h"
+
+namespace synwatch::session {
+namespace {
+
+constexpr uint16_t kNoExporter = 0xffff;
+constexpr uint16_t kUnknownExporter = 0xfffe;
+
+uint32_t saturating_add32(uint32_t a, uint64_t b) {
+  const uint64_t s = uint64_t{a} + b;
+  return s > 0xffffffffULL ? 0xffffffffU : static_cast<uint32_t>(s);
+}
+void bump16(uint16_t& c) {
+  if (c != 0xffff) ++c;
+}
+uint32_t seconds_up(int64_t ms) {
+  return ms <= 0 ? 0 : static_cast<uint32_t>((ms + 999) / 1000);
+}
+
+bool matches(const Session& s, const SessionKey& k) {
+  return s.port[0] == k.port[0] && s.port[1] == k.port[1] && s.proto == k.proto &&
+         s.addr[0] == k.addr[0] && s.addr[1] == k.addr[1];
+}
+
+IpAddress address_of(const Session& s, int side) {
+  return (s.bits & Session::kV4) != 0 ? IpAddress::v4_bytes(s.addr[side].data() + 12)
+                                      : IpAddress::v6_bytes(s.addr[side].data());
+}
+
+SideView side_view(const Session& s, int side) {
+  SideView v;
+  v.flags = s.flags[side];
+  v.seen = (s.bits & (side == 0 ? Session::kSeen0 : Session::kSeen1)) != 0;
+  v.packets = s.packets[side];
+  v.bytes = s.bytes[side];
+  return v;
+}
+
+// A SYN without ACK from one side while the other has not been heard from: an attempt
+// waiting for its answer.
+bool waiting_for_answer(const Session& s) {
+  for (int side = 0; side < 2; ++side) {
+    const bool syn_only = (s.flags[side] & (tcp::kSyn | tcp::kAck)) == tcp::kSyn;
+    const uint8_t other_seen = side == 0 ? Session::kSeen1 : Session::kSeen0;
+    if (syn_only && (s.bits & other_seen) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+SessionTable::SessionTable(const SessionConfig& config, const PerspectiveMap& perspective,
+                           SessionSink& sink)
+    : config_(config),
+      perspective_(perspective),
+      sink_(sink),
+      capacity_(config.capacity),
+      sessions_(config.capacity),
+      free_(config.capacity),
+      index_(config.capacity),
+      wheel_(config.capacity),
+      exporter_ids_(config.exporters) {
+  for (uint32_t i = 0; i < capacity_; ++i) free_[i] = capacity_ - 1 - i;
+  exporter_addresses_.reserve(config.exporters);
+}
+
+uint16_t SessionTable::exporter_id(const IpAddress& a) {
+  if (const uint16_t* id = exporter_ids_.find(a)) return *id;
+  uint16_t* fresh = exporter_ids_.insert(a);
+  if (fresh == nullptr) {
+    counters_.add(SessionCounter::exporter_ids_full);
+    return kUnknownExporter;
+  }
+  *fresh = static_cast<uint16_t>(exporter_addresses_.size());
+  exporter_addresses_.push_back(a);
+  return *fresh;
+}
+
+void SessionTable::advance(int64_t watermark_ms) {
+  if (watermark_ms <= watermark_ms_) return;
+  watermark_ms_ = watermark_ms;
+  wheel_.advance(static_cast<uint32_t>(watermark_ms / 1000), [this](uint32_t id) { on_due(id); });
+}
+
+void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
+  if (r.proto != 6) {
+    counters_.add(SessionCounter::not_tcp);
+    return;
+  }
+  advance(watermark_ms);
+  const SessionKey key = SessionKey::of(r);
+  const uint16_t exporter = exporter_id(r.exporter);
+  const uint16_t salt = config_.join_exporters ? 0 : exporter;
+  const auto hash = static_cast<uint32_t>(key.hash(salt));
+  int64_t found = index_.find(hash, [&](uint32_t id) {
+    const Session& s = sessions_[id];
+    if (s.hash != hash || !matches(s, key)) return false;
+    return config_.join_exporters || s.exporter[0] == exporter || s.exporter[1] == exporter;
+  });
+
+  if (found >= 0) {
+    Session& s = sessions_[static_cast<size_t>(found)];
+    if ((s.bits & Session::kEmitted) != 0) {
+      const bool new_attempt = (r.tcp_flags & (tcp::kSyn | tcp::kAck)) == tcp::kSyn &&
+                               r.start_ms > s.start_ms + s.duration_ms;
+      if (!new_attempt) {
+        counters_.add(SessionCounter::late_records);
+        s.arrival_s = static_cast<uint32_t>(watermark_ms_ / 1000);
+        return;
+      }
+      counters_.add(SessionCounter::port_reuse);
+      release(static_cast<uint32_t>(found));
+      found = -1;
+    }
+  }
+  uint32_t id;
+  if (found < 0) {
+    if (free_.empty()) evict_one();
+    id = free_.back();
+    free_.pop_back();
+    Session& s = sessions_[id];
+    s = Session{};
+    s.addr[0] = key.addr[0];
+    s.addr[1] = key.addr[1];
+    s.port[0] = key.port[0];
+    s.port[1] = key.port[1];
+    s.proto = key.proto;
+    s.bits = key.v4 ? Session::kV4 : 0;
+    s.exporter[0] = s.exporter[1] = kNoExporter;
+    s.start_ms = r.start_ms;
+    s.sampling = 1;
+    s.hash = hash;
+    index_.insert(hash, id);
+    counters_.add(SessionCounter::sessions_created);
+  } else {
+    id = static_cast<uint32_t>(found);
+  }
+  Session& s = sessions_[id];
+  merge(s, r, key.src_side, exporter);
+  s.arrival_s = static_cast<uint32_t>(watermark_ms_ / 1000);
+
+  const SideView views[2] = {side_view(s, 0), side_view(s, 1)};
+  const int c = client_of(s, views);
+  const Outcome o = classify(views[c], views[1 - c], (s.bits & Session::kV4) == 0,
+                             (s.bits & Session::kSampled) != 0);
+  if (is_final(o, views[c], views[1 - c])) emit(s, Decision::kFinal);
+  reschedule(id);
+}
+
+void SessionTable::merge(Session& s, const decode::FlowRecord& r, int side, uint16_t exporter) {
+  auto add = [&](int sd, uint8_t flags, uint64_t packets, uint64_t bytes) {
+    s.bits |= sd == 0 ? Session::kSeen0 : Session::kSeen1;
+    s.flags[sd] |= flags;
+    if (s.exporter[sd] == kNoExporter) {
+      s.exporter[sd] = exporter;
+    } else if (s.exporter[sd] != exporter) {
+      // The same direction through a second router: its flags add evidence, its
+      // counts would count the same packets twice.
+      counters_.add(SessionCounter::duplicate_direction);
+      return;
+    }
+    s.packets[sd] = saturating_add32(s.packets[sd], packets);
+    s.bytes[sd] += bytes;
+  };
+  add(side, r.tcp_flags, r.packets, r.bytes);
+  if (r.has_reverse && (r.rev_packets > 0 || r.rev_tcp_flags != 0))
+    add(1 - side, r.rev_tcp_flags, r.rev_packets, r.rev_bytes);
+
+  const int64_t end = std::max(s.start_ms + s.duration_ms, r.end_ms);
+  s.start_ms = std::min(s.start_ms, r.start_ms);
+  const int64_t duration = end - s.start_ms;
+  s.duration_ms = duration < 0 ? 0 : duration > 0xffffffffLL ? 0xffffffffU
+                                                              : static_cast<uint32_t>(duration);
+  if (r.sampling > 1) {
+    s.bits |= Session::kSampled;
+    s.sampling = std::max(s.sampling, r.sampling);
+    // Each sampled packet is one record (sFlow): its flags are that packet's flags.
+    const uint8_t f = r.tcp_flags;
+    if ((f & (tcp::kSyn | tcp::kAck)) == tcp::kSyn) bump16(s.syn);
+    if ((f & (tcp::kSyn | tcp::kAck)) == (tcp::kSyn | tcp::kAck)) bump16(s.synack);
+    if ((f & tcp::kRst) != 0) bump16(s.rst);
+    if ((f & tcp::kFin) != 0) bump16(s.fin);
+  }
+}
+
+uint32_t SessionTable::due_of(const Session& s) const {
+  const uint32_t held_until = s.arrival_s + config_.export_grace_s;
+  if ((s.bits & Session::kEmitted) != 0) return held_until;
+  const int64_t end = s.start_ms + s.duration_ms;
+  int64_t deadline = waiting_for_answer(s) ? s.start_ms + int64_t{config_.answer_window_s} * 1000
+                                           : end + int64_t{config_.idle_timeout_s} * 1000;
+  deadline = std::min(deadline, s.start_ms + int64_t{config_.max_lifetime_s} * 1000);
+  return std::max(seconds_up(deadline), held_until);
+}
+
+void SessionTable::reschedule(uint32_t id) {
+  // Due times only move later while a session lives, so an entry filed too early is
+  // simply filed again when its slot fires.
+  if (!wheel_.scheduled(id)) wheel_.schedule(id, due_of(sessions_[id]));
+}
+
+void SessionTable::on_due(uint32_t id) {
+  Session& s = sessions_[id];
+  const uint32_t due = due_of(s);
+  if (due > watermark_ms_ / 1000) {
+    wheel_.schedule(id, due);
+    return;
+  }
+  if ((s.bits & Session::kEmitted) == 0) {
+    // Which deadline was binding, from the session alone: the same whenever it fires.
+    Decision d = Decision::kIdle;
+    if (waiting_for_answer(s)) {
+      d = Decision::kAnswerWindow;
+    } else if (config_.max_lifetime_s < uint64_t{s.duration_ms} / 1000 + config_.idle_timeout_s) {
+      d = Decision::kLifetime;
+    }
+    emit(s, d);
+  }
+  release(id);
+}
+
+void SessionTable::evict_one() {
+  uint32_t ids[16];
+  const uint32_t n = wheel_.earliest(ids, 16);
+  if (n == 0) return;
+  uint32_t victim = ids[0];
+  for (uint32_t i = 0; i < n; ++i) {
+    if ((sessions_[ids[i]].bits & Session::kEmitted) != 0) {
+      victim = ids[i];
+      break;
+    }
+  }
+  Session& s = sessions_[victim];
+  if ((s.bits & Session::kEmitted) != 0) {
+    counters_.add(SessionCounter::evicted_decided);
+  } else {
+    counters_.add(SessionCounter::evicted_undecided);
+    emit(s, Decision::kEvicted);
+  }
+  release(victim);
+}
+
+void SessionTable::release(uint32_t id) {
+  wheel_.cancel(id);
+  index_.erase(sessions_[id].hash, id, [this](uint32_t other) { return sessions_[other].hash; });
+  free_.push_back(id);
+}
+
+void SessionTable::flush() {
+  for (uint32_t id = 0; id < capacity_; ++id) {
+    if (!wheel_.scheduled(id)) continue;
+    if ((sessions_[id].bits & Session::kEmitted) == 0) emit(sessions_[id], Decision::kFlush);
+    release(id);
+  }
+}
+
+int SessionTable::client_of(const Session& s, const SideView (&views)[2]) const {
+  bool service[2] = {false, false};
+  for (int side = 0; side < 2 && !config_.services.empty(); ++side) {
+    const IpAddress a = address_of(s, side);
+    for (const auto& svc : config_.services)
+      if (svc.port == s.port[side] && svc.address == a) service[side] = true;
+  }
+  return client_side(views, s.port, service);
+}
+
+void SessionTable::emit(Session& s, Decision decision) {
+  const SideView views[2] = {side_view(s, 0), side_view(s, 1)};
+  const int c = client_of(s, views);
+  const bool sampled = (s.bits & Session::kSampled) != 0;
+  const Outcome o = classify(views[c], views[1 - c], (s.bits & Session::kV4) == 0, sampled);
+
+  SessionEvent e;
+  e.client = address_of(s, c);
+  e.server = address_of(s, 1 - c);
+  e.client_port = s.port[c];
+  e.server_port = s.port[1 - c];
+  e.proto = s.proto;
+  e.state = o.state;
+  e.established = o.established;
+  e.failed = o.failed;
+  e.perspective = perspective_.classify(e.client, e.server);
+  e.client_flags = s.flags[c];
+  e.server_flags = s.flags[1 - c];
+  e.c2s_packets = s.packets[c];
+  e.c2s_bytes = s.bytes[c];
+  e.s2c_packets = s.packets[1 - c];
+  e.s2c_bytes = s.bytes[1 - c];
+  e.start_ms = s.start_ms;
+  e.end_ms = s.start_ms + s.duration_ms;
+  for (int side = 0; side < 2; ++side) {
+    const uint16_t x = s.exporter[side];
+    if (x >= exporter_addresses_.size()) continue;
+    if (e.exporter_count == 1 && e.exporters[0] == exporter_addresses_[x]) continue;
+    e.exporters[e.exporter_count++] = exporter_addresses_[x];
+  }
+  e.sampled = sampled;
+  e.sampling = s.sampling;
+  if (sampled) {
+    e.syn_packets = uint64_t{s.syn} * s.sampling;
+    e.synack_packets = uint64_t{s.synack} * s.sampling;
+    e.rst_packets = uint64_t{s.rst} * s.sampling;
+    e.fin_packets = uint64_t{s.fin} * s.sampling;
+  }
+  e.decision = decision;
+  static constexpr SessionCounter kByDecision[] = {
+      SessionCounter::decided_final, SessionCounter::decided_answer_window,
+      SessionCounter::decided_idle,  SessionCounter::decided_lifetime,
+      SessionCounter::evicted_undecided /* counted by evict_one */, SessionCounter::decided_flush};
+  if (decision != Decision::kEvicted) counters_.add(kByDecision[static_cast<size_t>(decision)]);
+  s.bits |= Session::kEmitted;
+  sink_.on_session(e);
+}
+
+}  // namespace synwatch::session

@@ -1,0 +1,95 @@
+// SessionTable: one shard's TCP sessions. Single writer, fixed capacity, never grows.
+//
+// Each record joins the session of its 5-tuple (both directions, split records, several
+// exporters); each session is decided once: as soon as its outcome is certain, or when
+// a deadline passes in flow time; or at capacity, when the oldest is decided early.
+//
+// Time is the export watermark (the newest export time seen in the input, the same for
+// every shard), so decisions depend only on the input, not on replay speed or sharding.
+// A session is held until `export_grace_s` of export time after its last record, so the
+// other direction's records, exported a little later, still join it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "dataplane/decode/flow_record.h"
+#include "dataplane/session/session_config.h"
+#include "dataplane/session/session_counters.h"
+#include "dataplane/session/session_event.h"
+#include "dataplane/table/bounded_map.h"
+#include "dataplane/table/hash_index.h"
+#include "dataplane/table/timer_wheel.h"
+
+namespace synwatch::session {
+
+using wire::IpAddress;
+
+// One entry: 104 bytes; with its index slots and wheel links 120 bytes per session.
+struct Session {
+  std::array<uint8_t, 16> addr[2];  // side 0 is the lower (address, port)
+  uint16_t port[2];
+  uint8_t proto;
+  uint8_t bits;  // Session::kV4 ...
+  uint8_t flags[2];
+  uint32_t packets[2];
+  uint64_t bytes[2];
+  int64_t start_ms;
+  uint32_t duration_ms;
+  uint32_t due_s;      // export-time second at which the session is decided
+  uint32_t arrival_s;  // watermark second of its last record
+  uint32_t sampling;
+  uint16_t exporter[2];  // first exporter that reported each side
+  uint16_t syn, synack, rst, fin;  // sampled packets with those flags
+  uint32_t hash;
+
+  static constexpr uint8_t kV4 = 1, kSampled = 2, kEmitted = 4, kSeen0 = 8, kSeen1 = 16;
+};
+
+class SessionTable {
+ public:
+  SessionTable(const SessionConfig& config, const PerspectiveMap& perspective, SessionSink& sink);
+
+  // Decides what the watermark has passed, then joins `r` (TCP only).
+  void apply(const decode::FlowRecord& r, int64_t watermark_ms);
+  // Decides every session whose deadline the watermark has passed.
+  void advance(int64_t watermark_ms);
+  // Decides every remaining session (end of input, shutdown).
+  void flush();
+
+  uint32_t size() const { return capacity_ - static_cast<uint32_t>(free_.size()); }
+  uint32_t capacity() const { return capacity_; }
+  const SessionCounters& counters() const { return counters_; }
+  static constexpr size_t kBytesPerSession = sizeof(Session) + 8 /* index */ + 8 /* wheel */;
+
+ private:
+  uint32_t insert(const uint8_t (&key)[40], uint32_t hash);
+  void evict_one();
+  void merge(Session& s, const decode::FlowRecord& r, int side, uint16_t exporter);
+  void reschedule(uint32_t id);
+  uint32_t due_of(const Session& s) const;
+  void on_due(uint32_t id);
+  void emit(Session& s, Decision decision);
+  int client_of(const Session& s, const SideView (&views)[2]) const;
+  void release(uint32_t id);
+  uint16_t exporter_id(const IpAddress& a);
+
+  const SessionConfig& config_;
+  const PerspectiveMap& perspective_;
+  SessionSink& sink_;
+  uint32_t capacity_;
+  std::vector<Session> sessions_;
+  std::vector<uint32_t> free_;
+  table::HashIndex index_;
+  table::TimerWheel wheel_;
+  struct IpHash {
+    uint64_t operator()(const IpAddress& a) const { return a.hash(); }
+  };
+  table::BoundedMap<IpAddress, uint16_t, IpHash> exporter_ids_;
+  std::vector<IpAddress> exporter_addresses_;
+  SessionCounters counters_;
+  int64_t watermark_ms_ = 0;
+};
+
+}  // namespace synwatch::session

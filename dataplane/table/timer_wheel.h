@@ -1,0 +1,98 @@
+// TimerWheel: entry ids (below a fixed capacity) filed under the second they fall due,
+// in a ring of one-second slots. Scheduling and cancelling are O(1); advancing costs one
+// step per elapsed second (at most one revolution) plus one per due id. An id due beyond
+// one revolution fires early: the owner checks the real due time and files it again.
+// Memory: 8 bytes per id plus 4 per slot, allocated once.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace synwatch::table {
+
+class TimerWheel {
+ public:
+  static constexpr uint32_t kNone = 0xffffffffu;
+
+  TimerWheel(uint32_t capacity, uint32_t slots_pow2 = 4096)
+      : next_(capacity, kNone), prev_(capacity, kNone), heads_(slots_pow2, kNone),
+        mask_(slots_pow2 - 1) {}
+
+  bool scheduled(uint32_t id) const { return prev_[id] != kNone; }
+  uint32_t now() const { return now_; }
+
+  // Files `id` (not scheduled) under `due_s`; a time already past goes to the next slot.
+  void schedule(uint32_t id, uint32_t due_s) {
+    if (!started_) {
+      now_ = due_s > 0 ? due_s - 1 : 0;
+      started_ = true;
+    }
+    const uint32_t slot = (due_s > now_ ? due_s : now_ + 1) & mask_;
+    next_[id] = heads_[slot];
+    prev_[id] = kHeadBit | slot;
+    if (heads_[slot] != kNone) prev_[heads_[slot]] = id;
+    heads_[slot] = id;
+  }
+
+  void cancel(uint32_t id) {
+    const uint32_t p = prev_[id];
+    if (p == kNone) return;
+    const uint32_t n = next_[id];
+    if ((p & kHeadBit) != 0) {
+      heads_[p & ~kHeadBit] = n;
+      if (n != kNone) prev_[n] = p;
+    } else {
+      next_[p] = n;
+      if (n != kNone) prev_[n] = p;
+    }
+    next_[id] = prev_[id] = kNone;
+  }
+
+  // Fires every slot up to `now_s`: calls f(id) for each id filed there, unscheduled
+  // first (f may file it again).
+  template <typename F>
+  void advance(uint32_t now_s, F&& f) {
+    if (!started_) {
+      now_ = now_s;
+      started_ = true;
+      return;
+    }
+    uint32_t steps = now_s > now_ ? now_s - now_ : 0;
+    if (steps > mask_ + 1) steps = mask_ + 1;
+    for (uint32_t i = 1; i <= steps; ++i) {
+      const uint32_t slot = (now_ + i) & mask_;
+      // Detach the whole slot first: ids filed again land in other (or this) slot anew.
+      uint32_t id = heads_[slot];
+      heads_[slot] = kNone;
+      while (id != kNone) {
+        const uint32_t n = next_[id];
+        next_[id] = prev_[id] = kNone;
+        if (n != kNone) prev_[n] = kHeadBit | slot;
+        f(id);
+        id = n;
+      }
+    }
+    if (now_s > now_) now_ = now_s;
+  }
+
+  // Up to `max` ids from the earliest non-empty slots, earliest first; returns the count.
+  uint32_t earliest(uint32_t* out, uint32_t max) const {
+    uint32_t n = 0;
+    for (uint32_t i = 1; i <= mask_ + 1 && n < max; ++i) {
+      for (uint32_t id = heads_[(now_ + i) & mask_]; id != kNone && n < max; id = next_[id])
+        out[n++] = id;
+    }
+    return n;
+  }
+
+ private:
+  static constexpr uint32_t kHeadBit = 0x80000000u;
+  std::vector<uint32_t> next_;
+  std::vector<uint32_t> prev_;  // previous id, or kHeadBit | slot for a slot's first id
+  std::vector<uint32_t> heads_;
+  uint32_t mask_;
+  uint32_t now_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace synwatch::table
