@@ -16,7 +16,7 @@ struct Service {  // an address:port that is a server, whatever its port number
 };
 
 struct SessionConfig {
-  uint32_t capacity = 1u << 20;   // sessions per shard; the table never grows
+  uint32_t capacity = 1u << 20;   // sessions in all, shared out among shards; never grows
   uint32_t exporters = 1024;      // exporters told apart per shard
   uint32_t answer_window_s = 30;  // flow time a SYN waits for any reply before S0
   uint32_t idle_timeout_s = 300;  // flow time without records before a session is decided

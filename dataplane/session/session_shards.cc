@@ -1,13 +1,18 @@
 #include "dataplane/session/session_shards.h"
 
+#include <algorithm>
+
 #include "dataplane/session/session_key.h"
 
 namespace synwatch::session {
 
 SessionShards::SessionShards(uint32_t shards, const SessionConfig& config, SessionSink& sink)
     : perspective_(config.internal) {
+  // The configured capacity is the total: each shard holds its share.
+  per_shard_ = config;
+  per_shard_.capacity = std::max<uint32_t>(16, config.capacity / shards);
   for (uint32_t i = 0; i < shards; ++i)
-    tables_.push_back(std::make_unique<SessionTable>(config, perspective_, sink));
+    tables_.push_back(std::make_unique<SessionTable>(per_shard_, perspective_, sink));
 }
 
 void SessionShards::on_record(const decode::FlowRecord& r) {

@@ -24,6 +24,7 @@ class SessionShards : public decode::RecordSink {
   const SessionTable& shard(size_t i) const { return *tables_[i]; }
 
  private:
+  SessionConfig per_shard_;
   PerspectiveMap perspective_;
   std::vector<std::unique_ptr<SessionTable>> tables_;
   int64_t watermark_ms_ = 0;

@@ -26,7 +26,7 @@ namespace synwatch::session {
 
 using wire::IpAddress;
 
-// One entry: 104 bytes; with its index slots and wheel links 120 bytes per session.
+// One entry: 104 bytes; with its index slots and wheel links 122 bytes per session.
 struct Session {
   std::array<uint8_t, 16> addr[2];  // side 0 is the lower (address, port)
   uint16_t port[2];
@@ -46,6 +46,7 @@ struct Session {
 
   static constexpr uint8_t kV4 = 1, kSampled = 2, kEmitted = 4, kSeen0 = 8, kSeen1 = 16;
 };
+static_assert(sizeof(Session) == 104, "DESIGN.md section 8: at most 128 bytes per session");
 
 class SessionTable {
  public:
@@ -61,7 +62,7 @@ class SessionTable {
   uint32_t size() const { return capacity_ - static_cast<uint32_t>(free_.size()); }
   uint32_t capacity() const { return capacity_; }
   const SessionCounters& counters() const { return counters_; }
-  static constexpr size_t kBytesPerSession = sizeof(Session) + 8 /* index */ + 8 /* wheel */;
+  static constexpr size_t kBytesPerSession = sizeof(Session) + 8 /* index */ + 10 /* wheel */;
 
  private:
   uint32_t insert(const uint8_t (&key)[40], uint32_t hash);

@@ -2,7 +2,8 @@
 // in a ring of one-second slots. Scheduling and cancelling are O(1); advancing costs one
 // step per elapsed second (at most one revolution) plus one per due id. An id due beyond
 // one revolution fires early: the owner checks the real due time and files it again.
-// Memory: 8 bytes per id plus 4 per slot, allocated once.
+// Slots are first in, first out, so earliest() yields the oldest ids first.
+// Memory: 10 bytes per id plus 8 per slot, allocated once.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +15,9 @@ class TimerWheel {
  public:
   static constexpr uint32_t kNone = 0xffffffffu;
 
-  TimerWheel(uint32_t capacity, uint32_t slots_pow2 = 4096)
+  TimerWheel(uint32_t capacity, uint32_t slots_pow2 = 4096)  // slots_pow2 <= 65536
       : next_(capacity, kNone), prev_(capacity, kNone), heads_(slots_pow2, kNone),
-        mask_(slots_pow2 - 1) {}
+        tails_(slots_pow2, kNone), slot_(capacity, 0), mask_(slots_pow2 - 1) {}
 
   bool scheduled(uint32_t id) const { return prev_[id] != kNone; }
   uint32_t now() const { return now_; }
@@ -28,22 +29,32 @@ class TimerWheel {
       started_ = true;
     }
     const uint32_t slot = (due_s > now_ ? due_s : now_ + 1) & mask_;
-    next_[id] = heads_[slot];
-    prev_[id] = kHeadBit | slot;
-    if (heads_[slot] != kNone) prev_[heads_[slot]] = id;
-    heads_[slot] = id;
+    slot_[id] = static_cast<uint16_t>(slot);
+    next_[id] = kNone;
+    if (tails_[slot] == kNone) {
+      heads_[slot] = id;
+      prev_[id] = kHeadBit | slot;
+    } else {
+      next_[tails_[slot]] = id;
+      prev_[id] = tails_[slot];
+    }
+    tails_[slot] = id;
   }
 
   void cancel(uint32_t id) {
     const uint32_t p = prev_[id];
     if (p == kNone) return;
     const uint32_t n = next_[id];
+    const uint32_t slot = slot_[id];
     if ((p & kHeadBit) != 0) {
-      heads_[p & ~kHeadBit] = n;
-      if (n != kNone) prev_[n] = p;
+      heads_[slot] = n;
     } else {
       next_[p] = n;
-      if (n != kNone) prev_[n] = p;
+    }
+    if (n != kNone) {
+      prev_[n] = p;
+    } else {
+      tails_[slot] = (p & kHeadBit) != 0 ? kNone : p;
     }
     next_[id] = prev_[id] = kNone;
   }
@@ -63,7 +74,7 @@ class TimerWheel {
       const uint32_t slot = (now_ + i) & mask_;
       // Detach the whole slot first: ids filed again land in other (or this) slot anew.
       uint32_t id = heads_[slot];
-      heads_[slot] = kNone;
+      heads_[slot] = tails_[slot] = kNone;
       while (id != kNone) {
         const uint32_t n = next_[id];
         next_[id] = prev_[id] = kNone;
@@ -87,9 +98,12 @@ class TimerWheel {
 
  private:
   static constexpr uint32_t kHeadBit = 0x80000000u;
+
   std::vector<uint32_t> next_;
   std::vector<uint32_t> prev_;  // previous id, or kHeadBit | slot for a slot's first id
   std::vector<uint32_t> heads_;
+  std::vector<uint32_t> tails_;
+  std::vector<uint16_t> slot_;  // the slot each scheduled id is filed under
   uint32_t mask_;
   uint32_t now_ = 0;
   bool started_ = false;
