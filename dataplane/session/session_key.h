@@ -19,8 +19,13 @@ struct SessionKey {
 
   static SessionKey of(const decode::FlowRecord& r) {
     SessionKey k;
-    const bool src_first = r.src.bytes() < r.dst.bytes() ||
-                           (r.src.bytes() == r.dst.bytes() && r.src_port <= r.dst_port);
+    // Any fixed total order will do; whole words compare fastest.
+    uint64_t s[2], d[2];
+    std::memcpy(s, r.src.bytes().data(), 16);
+    std::memcpy(d, r.dst.bytes().data(), 16);
+    const bool src_first = s[0] != d[0] ? s[0] < d[0]
+                           : s[1] != d[1] ? s[1] < d[1]
+                                          : r.src_port <= r.dst_port;
     k.src_side = src_first ? 0 : 1;
     k.addr[k.src_side] = r.src.bytes();
     k.addr[1 - k.src_side] = r.dst.bytes();
@@ -38,11 +43,15 @@ struct SessionKey {
     uint64_t h = (uint64_t{port[0]} << 32 | uint64_t{port[1]} << 16 | proto) ^
                  (uint64_t{exporter_salt} << 48);
     for (uint64_t x : w) {
-      h ^= x;
-      h *= 0x9e3779b97f4a7c15ULL;
-      h ^= h >> 29;
+      h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+      h = h << 31 | h >> 33;
     }
-    return h;
+    // MurmurHash3's finalizer: every input bit reaches the low bits the index uses.
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
   }
 };
 

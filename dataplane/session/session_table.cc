@@ -1,6 +1,7 @@
 #include "dataplane/session/session_table.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "dataplane/session/session_key.h"
 
@@ -21,9 +22,16 @@ uint32_t seconds_up(int64_t ms) {
   return ms <= 0 ? 0 : static_cast<uint32_t>((ms + 999) / 1000);
 }
 
+bool same16(const std::array<uint8_t, 16>& a, const std::array<uint8_t, 16>& b) {
+  uint64_t x[2], y[2];
+  std::memcpy(x, a.data(), 16);
+  std::memcpy(y, b.data(), 16);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 bool matches(const Session& s, const SessionKey& k) {
   return s.port[0] == k.port[0] && s.port[1] == k.port[1] && s.proto == k.proto &&
-         s.addr[0] == k.addr[0] && s.addr[1] == k.addr[1];
+         same16(s.addr[0], k.addr[0]) && same16(s.addr[1], k.addr[1]);
 }
 
 IpAddress address_of(const Session& s, int side) {
@@ -69,7 +77,13 @@ SessionTable::SessionTable(const SessionConfig& config, const PerspectiveMap& pe
 }
 
 uint16_t SessionTable::exporter_id(const IpAddress& a) {
-  if (const uint16_t* id = exporter_ids_.find(a)) return *id;
+  // Bursts come from one exporter: remember the last answer.
+  if (last_exporter_id_ != kNoExporter && a == last_exporter_) return last_exporter_id_;
+  if (const uint16_t* id = exporter_ids_.find(a)) {
+    last_exporter_ = a;
+    last_exporter_id_ = *id;
+    return *id;
+  }
   uint16_t* fresh = exporter_ids_.insert(a);
   if (fresh == nullptr) {
     counters_.add(SessionCounter::exporter_ids_full);
@@ -77,6 +91,8 @@ uint16_t SessionTable::exporter_id(const IpAddress& a) {
   }
   *fresh = static_cast<uint16_t>(exporter_addresses_.size());
   exporter_addresses_.push_back(a);
+  last_exporter_ = a;
+  last_exporter_id_ = *fresh;
   return *fresh;
 }
 
@@ -94,11 +110,45 @@ void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
   advance(watermark_ms);
   const SessionKey key = SessionKey::of(r);
   const uint16_t exporter = exporter_id(r.exporter);
-  const uint16_t salt = config_.join_exporters ? 0 : exporter;
-  const auto hash = static_cast<uint32_t>(key.hash(salt));
+  apply_keyed(r, key, key.hash(config_.join_exporters ? 0 : exporter), exporter);
+}
+
+void SessionTable::apply_batch(const decode::FlowRecord* records, size_t n, int64_t watermark_ms) {
+  advance(watermark_ms);
+  constexpr size_t kChunk = 32;
+  SessionKey keys[kChunk];
+  uint64_t hashes[kChunk];
+  uint16_t exporters[kChunk];
+  for (size_t base = 0; base < n; base += kChunk) {
+    const size_t m = std::min(kChunk, n - base);
+    const decode::FlowRecord* r = records + base;
+    for (size_t i = 0; i < m; ++i) {
+      keys[i] = SessionKey::of(r[i]);
+      exporters[i] = exporter_id(r[i].exporter);
+      hashes[i] = keys[i].hash(config_.join_exporters ? 0 : exporters[i]);
+      index_.prefetch(hashes[i]);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      const int64_t id = index_.peek(hashes[i]);
+      if (id < 0) continue;
+      __builtin_prefetch(&sessions_[static_cast<size_t>(id)]);
+      wheel_.prefetch(static_cast<uint32_t>(id));
+    }
+    for (size_t i = 0; i < m; ++i) {
+      if (r[i].proto != 6) {
+        counters_.add(SessionCounter::not_tcp);
+        continue;
+      }
+      apply_keyed(r[i], keys[i], hashes[i], exporters[i]);
+    }
+  }
+}
+
+void SessionTable::apply_keyed(const decode::FlowRecord& r, const SessionKey& key, uint64_t hash,
+                               uint16_t exporter) {
   int64_t found = index_.find(hash, [&](uint32_t id) {
     const Session& s = sessions_[id];
-    if (s.hash != hash || !matches(s, key)) return false;
+    if (!matches(s, key)) return false;
     return config_.join_exporters || s.exporter[0] == exporter || s.exporter[1] == exporter;
   });
 
@@ -133,7 +183,6 @@ void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
     s.exporter[0] = s.exporter[1] = kNoExporter;
     s.start_ms = r.start_ms;
     s.sampling = 1;
-    s.hash = hash;
     index_.insert(hash, id);
     counters_.add(SessionCounter::sessions_created);
   } else {
@@ -244,9 +293,21 @@ void SessionTable::evict_one() {
   release(victim);
 }
 
+uint64_t SessionTable::hash_of(const Session& s) const {
+  SessionKey k;
+  k.addr[0] = s.addr[0];
+  k.addr[1] = s.addr[1];
+  k.port[0] = s.port[0];
+  k.port[1] = s.port[1];
+  k.proto = s.proto;
+  uint16_t salt = 0;
+  if (!config_.join_exporters) salt = s.exporter[0] != kNoExporter ? s.exporter[0] : s.exporter[1];
+  return k.hash(salt);
+}
+
 void SessionTable::release(uint32_t id) {
   wheel_.cancel(id);
-  index_.erase(sessions_[id].hash, id, [this](uint32_t other) { return sessions_[other].hash; });
+  index_.erase(hash_of(sessions_[id]), id);
   free_.push_back(id);
 }
 

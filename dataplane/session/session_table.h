@@ -18,6 +18,7 @@
 #include "dataplane/session/session_config.h"
 #include "dataplane/session/session_counters.h"
 #include "dataplane/session/session_event.h"
+#include "dataplane/session/session_key.h"
 #include "dataplane/table/bounded_map.h"
 #include "dataplane/table/hash_index.h"
 #include "dataplane/table/timer_wheel.h"
@@ -26,7 +27,7 @@ namespace synwatch::session {
 
 using wire::IpAddress;
 
-// One entry: 104 bytes; with its index slots and wheel links 122 bytes per session.
+// One entry: 96 bytes; with its index slots and wheel links 122 bytes per session.
 struct Session {
   std::array<uint8_t, 16> addr[2];  // side 0 is the lower (address, port)
   uint16_t port[2];
@@ -37,16 +38,14 @@ struct Session {
   uint64_t bytes[2];
   int64_t start_ms;
   uint32_t duration_ms;
-  uint32_t due_s;      // export-time second at which the session is decided
   uint32_t arrival_s;  // watermark second of its last record
   uint32_t sampling;
   uint16_t exporter[2];  // first exporter that reported each side
   uint16_t syn, synack, rst, fin;  // sampled packets with those flags
-  uint32_t hash;
 
   static constexpr uint8_t kV4 = 1, kSampled = 2, kEmitted = 4, kSeen0 = 8, kSeen1 = 16;
 };
-static_assert(sizeof(Session) == 104, "DESIGN.md section 8: at most 128 bytes per session");
+static_assert(sizeof(Session) == 96, "DESIGN.md section 8: at most 128 bytes per session");
 
 class SessionTable {
  public:
@@ -54,6 +53,9 @@ class SessionTable {
 
   // Decides what the watermark has passed, then joins `r` (TCP only).
   void apply(const decode::FlowRecord& r, int64_t watermark_ms);
+  // The same for a burst of records: their index slots and entries are fetched into
+  // cache together before any is applied (the worker loop's way).
+  void apply_batch(const decode::FlowRecord* records, size_t n, int64_t watermark_ms);
   // Decides every session whose deadline the watermark has passed.
   void advance(int64_t watermark_ms);
   // Decides every remaining session (end of input, shutdown).
@@ -62,11 +64,12 @@ class SessionTable {
   uint32_t size() const { return capacity_ - static_cast<uint32_t>(free_.size()); }
   uint32_t capacity() const { return capacity_; }
   const SessionCounters& counters() const { return counters_; }
-  static constexpr size_t kBytesPerSession = sizeof(Session) + 8 /* index */ + 10 /* wheel */;
+  static constexpr size_t kBytesPerSession = sizeof(Session) + 16 /* index */ + 10 /* wheel */;
 
  private:
-  uint32_t insert(const uint8_t (&key)[40], uint32_t hash);
   void evict_one();
+  void apply_keyed(const decode::FlowRecord& r, const SessionKey& key, uint64_t hash,
+                   uint16_t exporter);
   void merge(Session& s, const decode::FlowRecord& r, int side, uint16_t exporter);
   void reschedule(uint32_t id);
   uint32_t due_of(const Session& s) const;
@@ -74,6 +77,7 @@ class SessionTable {
   void emit(Session& s, Decision decision);
   int client_of(const Session& s, const SideView (&views)[2]) const;
   void release(uint32_t id);
+  uint64_t hash_of(const Session& s) const;
   uint16_t exporter_id(const IpAddress& a);
 
   const SessionConfig& config_;
@@ -89,6 +93,8 @@ class SessionTable {
   };
   table::BoundedMap<IpAddress, uint16_t, IpHash> exporter_ids_;
   std::vector<IpAddress> exporter_addresses_;
+  IpAddress last_exporter_;
+  uint16_t last_exporter_id_ = 0xffff;
   SessionCounters counters_;
   int64_t watermark_ms_ = 0;
 };

@@ -57,7 +57,7 @@ class BoundedMap {
   Value& value_at(uint32_t i) { return entries_[i].value; }
   const Value& value_at(uint32_t i) const { return entries_[i].value; }
   void erase_at(uint32_t i) {
-    index_.erase(entries_[i].hash, i, [this](uint32_t id) { return entries_[id].hash; });
+    index_.erase(entries_[i].hash, i);
     entries_[i].used = false;
     free_.push_back(i);
   }

@@ -20,6 +20,7 @@ class TimerWheel {
         tails_(slots_pow2, kNone), slot_(capacity, 0), mask_(slots_pow2 - 1) {}
 
   bool scheduled(uint32_t id) const { return prev_[id] != kNone; }
+  void prefetch(uint32_t id) const { __builtin_prefetch(&prev_[id]); }
   uint32_t now() const { return now_; }
 
   // Files `id` (not scheduled) under `due_s`; a time already past goes to the next slot.

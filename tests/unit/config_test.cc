@@ -1,0 +1,81 @@
+// The configuration file: every setting read, every mistake named with its field, and a
+// rejected file changes nothing.
+#include <gtest/gtest.h>
+
+#include "control/config/synwatch_config.h"
+
+namespace synwatch::config {
+namespace {
+
+TEST(Config, ReadsEverySetting) {
+  SynwatchConfig c;
+  const std::string yaml = R"(
+decoder:
+  template_timeout_s: 600
+  template_capacity: 2048
+  sampling_overrides:
+    - {exporter: 192.0.2.1, rate: 1000}
+    - {exporter: "2001:db8::1", rate: 64}
+sessions:
+  capacity: 500000
+  answer_window_s: 20
+  idle_timeout_s: 120
+  max_lifetime_s: 1800
+  export_grace_s: 10
+  join_exporters: false
+  internal_prefixes: [198.51.100.0/24, "2001:db8:100::/64"]
+  services: ["192.0.2.10:8443", "[2001:db8::10]:8080"]
+)";
+  ASSERT_EQ(parse_config(yaml, c), "");
+  EXPECT_EQ(c.decoder.template_timeout_s, 600u);
+  EXPECT_EQ(c.decoder.template_capacity, 2048u);
+  ASSERT_EQ(c.decoder.sampling_overrides.size(), 2u);
+  EXPECT_EQ(c.decoder.sampling_overrides[1].rate, 64u);
+  EXPECT_EQ(c.sessions.capacity, 500000u);
+  EXPECT_EQ(c.sessions.answer_window_s, 20u);
+  EXPECT_FALSE(c.sessions.join_exporters);
+  ASSERT_EQ(c.sessions.internal.size(), 2u);
+  EXPECT_EQ(c.sessions.internal[1].to_string(), "2001:db8:100::/64");
+  ASSERT_EQ(c.sessions.services.size(), 2u);
+  EXPECT_EQ(c.sessions.services[1].port, 8080);
+}
+
+TEST(Config, MistakesNameTheFieldAndChangeNothing) {
+  const struct {
+    const char* yaml;
+    const char* error;
+  } cases[] = {
+      {"sessions: {capacity: lots}", "sessions.capacity: 'lots' is not a whole number"},
+      {"sessions: {capacity: 4}", "sessions.capacity: 4 is outside 16..268435456"},
+      {"sessions: {answer_window_s: 600, idle_timeout_s: 300}",
+       "sessions.answer_window_s: 600 is longer than idle_timeout_s (300)"},
+      {"sessions: {internal_prefixes: [10.0.0.0/40]}",
+       "sessions.internal_prefixes[0]: '10.0.0.0/40': prefix length must be 0..32"},
+      {"sessions: {services: [\"192.0.2.1\"]}", "sessions.services[0]: '192.0.2.1': expected ADDRESS:PORT"},
+      {"sessions: {join_exporters: maybe}", "sessions.join_exporters: expected true or false"},
+      {"sessions: {idle: 5}", "sessions.idle: unknown setting"},
+      {"decoder: {sampling_overrides: [{exporter: 192.0.2.1}]}",
+       "decoder.sampling_overrides[0].rate: missing"},
+      {"decoder: {sampling_overrides: [{exporter: nowhere, rate: 5}]}",
+       "decoder.sampling_overrides[0].exporter: 'nowhere' is not an IPv4 or IPv6 address"},
+      {"decoder: {template_capacity: 0}", "decoder.template_capacity: 0 is outside 1..4194304"},
+      {"alerts: {}", "alerts: unknown section (expected decoder, sessions)"},
+      {"sessions: [1, 2]", "sessions: expected a mapping of settings"},
+      {"sessions: {capacity: 5", "line 1: "},
+  };
+  for (const auto& c : cases) {
+    SynwatchConfig config;
+    config.sessions.capacity = 777;
+    const std::string error = parse_config(c.yaml, config);
+    EXPECT_EQ(error.rfind(c.error, 0), 0u) << c.yaml << " said: " << error;
+    EXPECT_EQ(config.sessions.capacity, 777u) << "a rejected file changes nothing: " << c.yaml;
+  }
+}
+
+TEST(Config, MissingFileIsNamed) {
+  SynwatchConfig c;
+  EXPECT_EQ(load_config_file("/nonexistent/synwatch.yaml", c), "/nonexistent/synwatch.yaml: cannot read");
+}
+
+}  // namespace
+}  // namespace synwatch::config
