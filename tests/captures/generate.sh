@@ -7,7 +7,8 @@
 #   3. has softflowd (NetFlow v5, v9, IPFIX) and pmacctd (nfprobe v9 and IPFIX, sfprobe
 #      sFlow at 1:1 and 1:10) read that capture and export to 127.0.0.1, capturing what they send
 #      (exports-<exporter>.pcap);
-#   4. writes tshark's decoding of every export capture (oracle-<exporter>.jsonl.gz).
+#   4. writes tshark's decoding of every export capture (oracle-<exporter>.jsonl.gz);
+#   5. writes the ground truth of every TCP connection from the raw packets (truth.json).
 # Needs root and: deploy/install-deps.sh --captures.  Usage: generate.sh [SCENARIO]
 set -euo pipefail
 
@@ -172,8 +173,11 @@ pmacct_export pmacct-sflow 6343 "plugins: sfprobe[p]" "sfprobe_receiver[p]: 127.
 pmacct_export pmacct-sflow-s10 6344 "plugins: sfprobe[p]" "sfprobe_receiver[p]: 127.0.0.1:6344" \
   "sfprobe_agentip[p]: 127.0.0.1" "sfprobe_agentsubid[p]: 10" "sampling_rate[p]: 10"
 
+python3 "$here/packet_truth.py" "$work/traffic.pcap" 198.51.100.0/24,2001:db8:100::/64 \
+  "$work/truth.json"
+
 mkdir -p "$out"
 rm -f "$out"/exports-*.pcap "$out"/oracle-*.jsonl.gz
-cp "$work"/traffic.pcap "$work"/exports-*.pcap "$work"/oracle-*.jsonl.gz "$out"/
+cp "$work"/traffic.pcap "$work"/truth.json "$work"/exports-*.pcap "$work"/oracle-*.jsonl.gz "$out"/
 cp "$work"/pmacctd-*.conf "$out"/
 echo "generate: wrote $(ls "$out" | wc -l) files to $out"

@@ -1,5 +1,5 @@
-// Sessions derived from every unsampled export capture agree with truth.json, the Zeek
-// state of every TCP connection computed from the raw packets: state, client,
+// Sessions derived from every unsampled export capture (shared and bundled) agree with
+// truth.json, the Zeek state of every TCP connection computed from the raw packets: state, client,
 // perspective and 'established'. Where an exporter makes a connection unknowable the
 // difference is named here, not hidden:
 //   - NetFlow v5 carries no IPv6: the IPv6 connections are missing from v5 exports.
@@ -60,9 +60,9 @@ struct Scenario {
   fs::path capture;
 };
 
-std::vector<Scenario> unsampled_captures() {
+std::vector<Scenario> unsampled_captures(const fs::path& dir) {
   std::vector<Scenario> out;
-  for (const auto& capture : testing::export_captures_in(testing::shared_flows_dir())) {
+  for (const auto& capture : testing::export_captures_in(dir)) {
     if (capture.filename().string().find("sflow") != std::string::npos) continue;
     if (fs::exists(capture.parent_path() / "truth.json"))
       out.push_back({capture.parent_path(), capture});
@@ -148,14 +148,20 @@ std::string scenario_name(const ::testing::TestParamInfo<Scenario>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Real, SessionTruth, ::testing::ValuesIn(unsampled_captures()), scenario_name);
+INSTANTIATE_TEST_SUITE_P(Real, SessionTruth,
+                         ::testing::ValuesIn(unsampled_captures(testing::shared_flows_dir())),
+                         scenario_name);
+// The bundled captures carry their own truth, from tests/captures/packet_truth.py.
+INSTANTIATE_TEST_SUITE_P(Bundled, SessionTruth,
+                         ::testing::ValuesIn(unsampled_captures(testing::bundled_captures_dir())),
+                         scenario_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SessionTruth);
 
 TEST(SessionTruthPresence, SharedTruthIsThere) {
   if (testing::shared_flows_dir().empty())
     GTEST_SKIP() << "../shared/testdata/flows is absent (a user's clone): the session "
                     "conformance tests against truth.json did not run";
-  EXPECT_FALSE(unsampled_captures().empty());
+  EXPECT_FALSE(unsampled_captures(testing::shared_flows_dir()).empty());
 }
 
 }  // namespace

@@ -72,6 +72,13 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
   }
 }
 
+TEST(Config, TheShippedExampleIsValid) {
+  SynwatchConfig c;
+  EXPECT_EQ(load_config_file(std::string(SYNWATCH_SOURCE_DIR) + "/deploy/synwatch.example.yaml", c), "");
+  EXPECT_EQ(c.sessions.services.size(), 1u);
+  EXPECT_EQ(c.decoder.sampling_overrides.size(), 1u);
+}
+
 TEST(Config, MissingFileIsNamed) {
   SynwatchConfig c;
   EXPECT_EQ(load_config_file("/nonexistent/synwatch.yaml", c), "/nonexistent/synwatch.yaml: cannot read");
