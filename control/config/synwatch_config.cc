@@ -119,13 +119,14 @@ void parse_sessions(const YAML::Node& n, session::SessionConfig& s) {
     else if (key == "max_lifetime_s") s.max_lifetime_s = read_u32(v, f);
     else if (key == "export_grace_s") s.export_grace_s = read_u32(v, f);
     else if (key == "join_exporters") s.join_exporters = read_bool(v, f);
-    else if (key == "internal_prefixes") {
-      s.internal.clear();
+    else if (key == "internal_prefixes" || key == "external_prefixes") {
+      auto& list = key == "internal_prefixes" ? s.internal : s.external;
+      list.clear();
       each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
         session::Prefix p;
         std::string error;
         if (!session::Prefix::parse(read_string(item, fi), p, error)) fail(fi, error);
-        s.internal.push_back(p);
+        list.push_back(p);
       });
     } else if (key == "services") {
       s.services.clear();

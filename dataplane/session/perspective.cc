@@ -66,15 +66,21 @@ std::vector<Prefix> default_internal_prefixes() {
   return out;
 }
 
-PerspectiveMap::PerspectiveMap(std::vector<Prefix> internal) : prefixes_(std::move(internal)) {
-  std::stable_sort(prefixes_.begin(), prefixes_.end(), [](const Prefix& a, const Prefix& b) {
-    return full_bits(a) > full_bits(b);
+PerspectiveMap::PerspectiveMap(const std::vector<Prefix>& internal,
+                               const std::vector<Prefix>& external) {
+  for (const auto& p : internal) entries_.push_back({p, true});
+  for (const auto& p : external) entries_.push_back({p, false});
+  // Longest first; at equal length an external exception wins.
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    if (full_bits(a.prefix) != full_bits(b.prefix)) return full_bits(a.prefix) > full_bits(b.prefix);
+    return !a.internal && b.internal;
   });
 }
 
 bool PerspectiveMap::internal(const wire::IpAddress& a) const {
-  return std::any_of(prefixes_.begin(), prefixes_.end(),
-                     [&](const Prefix& p) { return p.contains(a); });
+  for (const auto& e : entries_)
+    if (e.prefix.contains(a)) return e.internal;
+  return false;
 }
 
 Perspective PerspectiveMap::classify(const wire::IpAddress& client,

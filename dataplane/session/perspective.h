@@ -36,14 +36,20 @@ std::vector<Prefix> default_internal_prefixes();
 
 class PerspectiveMap {
  public:
-  explicit PerspectiveMap(std::vector<Prefix> internal);
+  // `external` carves exceptions out of `internal` (a partner's /16 inside 10/8): the
+  // longest matching prefix decides.
+  explicit PerspectiveMap(const std::vector<Prefix>& internal,
+                          const std::vector<Prefix>& external = {});
 
   bool internal(const wire::IpAddress& a) const;
   Perspective classify(const wire::IpAddress& client, const wire::IpAddress& server) const;
-  const std::vector<Prefix>& prefixes() const { return prefixes_; }
 
  private:
-  std::vector<Prefix> prefixes_;  // longest first, so the first match is the longest
+  struct Entry {
+    Prefix prefix;
+    bool internal;
+  };
+  std::vector<Entry> entries_;  // longest first, so the first match is the longest
 };
 
 // Link-local (169.254/16, fe80::/10) or multicast (224/4, ff00::/8).

@@ -27,6 +27,7 @@ struct SessionConfig {
   bool join_exporters = true;     // join records of one session from different exporters
   std::vector<Service> services;
   std::vector<Prefix> internal = default_internal_prefixes();
+  std::vector<Prefix> external;  // exceptions inside the internal prefixes
 
   // Empty when valid; otherwise "field: reason".
   std::string validate() const;

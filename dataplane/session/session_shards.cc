@@ -7,7 +7,7 @@
 namespace synwatch::session {
 
 SessionShards::SessionShards(uint32_t shards, const SessionConfig& config, SessionSink& sink)
-    : perspective_(config.internal) {
+    : perspective_(config.internal, config.external) {
   // The configured capacity is the total: each shard holds its share.
   per_shard_ = config;
   per_shard_.capacity = std::max<uint32_t>(16, config.capacity / shards);

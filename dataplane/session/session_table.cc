@@ -192,11 +192,16 @@ void SessionTable::apply_keyed(const decode::FlowRecord& r, const SessionKey& ke
   merge(s, r, key.src_side, exporter);
   s.arrival_s = static_cast<uint32_t>(watermark_ms_ / 1000);
 
-  const SideView views[2] = {side_view(s, 0), side_view(s, 1)};
-  const int c = client_of(s, views);
-  const Outcome o = classify(views[c], views[1 - c], (s.bits & Session::kV4) == 0,
-                             (s.bits & Session::kSampled) != 0);
-  if (is_final(o, views[c], views[1 - c])) emit(s, Decision::kFinal);
+  // Only a session seen both ways with a FIN or RST somewhere can be final: most
+  // updates (data, ACKs) skip the classification.
+  const uint8_t both_seen = Session::kSeen0 | Session::kSeen1;
+  if ((s.bits & both_seen) == both_seen && ((s.flags[0] | s.flags[1]) & (tcp::kFin | tcp::kRst))) {
+    const SideView views[2] = {side_view(s, 0), side_view(s, 1)};
+    const int c = client_of(s, views);
+    const Outcome o = classify(views[c], views[1 - c], (s.bits & Session::kV4) == 0,
+                               (s.bits & Session::kSampled) != 0);
+    if (is_final(o, views[c], views[1 - c])) emit(s, Decision::kFinal);
+  }
   reschedule(id);
 }
 

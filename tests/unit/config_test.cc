@@ -76,6 +76,7 @@ TEST(Config, TheShippedExampleIsValid) {
   SynwatchConfig c;
   EXPECT_EQ(load_config_file(std::string(SYNWATCH_SOURCE_DIR) + "/deploy/synwatch.example.yaml", c), "");
   EXPECT_EQ(c.sessions.services.size(), 1u);
+  EXPECT_EQ(c.sessions.external.size(), 1u);
   EXPECT_EQ(c.decoder.sampling_overrides.size(), 1u);
 }
 

@@ -268,7 +268,15 @@ TEST(Sessions, PerspectiveFromInternalPrefixes) {
   }
   EXPECT_EQ(perspective_name(run({Rec("10.1.2.3", 40000, "8.8.8.8", 443).flags(kSyn)})[0].perspective),
             "outbound") << "default prefixes: RFC 1918";
-  PerspectiveMap v6({});
+  Prefix ten, partner;
+  ASSERT_TRUE(Prefix::parse("10.0.0.0/8", ten, error));
+  ASSERT_TRUE(Prefix::parse("10.99.0.0/16", partner, error));
+  PerspectiveMap carved({ten}, {partner});
+  wire::IpAddress inside, exception;
+  wire::IpAddress::parse("10.1.2.3", inside);
+  wire::IpAddress::parse("10.99.2.3", exception);
+  EXPECT_TRUE(carved.internal(inside));
+  EXPECT_FALSE(carved.internal(exception)) << "the longer, external prefix decides";
   Prefix ula, host;
   ASSERT_TRUE(Prefix::parse("fc00::/7", ula, error));
   ASSERT_TRUE(Prefix::parse("2001:db8::5", host, error));
