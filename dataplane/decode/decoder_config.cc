@@ -1,15 +1,11 @@
 #include "dataplane/decode/decoder_config.h"
 
+#include "dataplane/common/setting_bounds.h"
+
 namespace synwatch::decode {
 
 std::string DecoderConfig::validate() const {
-  struct Bound {
-    const char* field;
-    uint32_t value;
-    uint32_t min;
-    uint32_t max;
-  };
-  const Bound bounds[] = {
+  std::string problem = check_bounds({
       {"exporter_capacity", exporter_capacity, 1, 1u << 20},
       {"template_capacity", template_capacity, 1, 1u << 22},
       {"templates_per_exporter", templates_per_exporter, 1, 65535},
@@ -19,12 +15,8 @@ std::string DecoderConfig::validate() const {
       {"pending_per_exporter", pending_per_exporter, 0, 1u << 16},
       {"pending_timeout_s", pending_timeout_s, 0, 3600},
       {"max_records_per_packet", max_records_per_packet, 1, 65535},
-  };
-  for (const auto& b : bounds) {
-    if (b.value < b.min || b.value > b.max)
-      return std::string(b.field) + ": " + std::to_string(b.value) + " is outside " +
-             std::to_string(b.min) + ".." + std::to_string(b.max);
-  }
+  });
+  if (!problem.empty()) return problem;
   for (const auto& o : sampling_overrides) {
     if (!o.exporter.is_set()) return "sampling_overrides: exporter address missing";
     if (o.rate == 0) return "sampling_overrides: rate for " + o.exporter.to_string() + " is 0";

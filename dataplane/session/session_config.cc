@@ -1,25 +1,19 @@
 #include "dataplane/session/session_config.h"
 
+#include "dataplane/common/setting_bounds.h"
+
 namespace synwatch::session {
 
 std::string SessionConfig::validate() const {
-  struct Bound {
-    const char* field;
-    uint32_t value, min, max;
-  };
-  const Bound bounds[] = {
+  std::string problem = check_bounds({
       {"capacity", capacity, 16, 1u << 28},
       {"exporters", exporters, 1, 65535},
       {"answer_window_s", answer_window_s, 1, 3600},
       {"idle_timeout_s", idle_timeout_s, 1, 86400},
       {"max_lifetime_s", max_lifetime_s, 1, 7 * 86400},
       {"export_grace_s", export_grace_s, 0, 3600},
-  };
-  for (const auto& b : bounds) {
-    if (b.value < b.min || b.value > b.max)
-      return std::string(b.field) + ": " + std::to_string(b.value) + " is outside " +
-             std::to_string(b.min) + ".." + std::to_string(b.max);
-  }
+  });
+  if (!problem.empty()) return problem;
   if (answer_window_s > idle_timeout_s)
     return "answer_window_s: " + std::to_string(answer_window_s) +
            " is longer than idle_timeout_s (" + std::to_string(idle_timeout_s) + ")";
