@@ -5,6 +5,8 @@
 //   ./build/perf/session_bench --benchmark_min_time=2 --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "dataplane/session/session_table.h"
@@ -55,6 +57,8 @@ void BM_SessionUpdate(benchmark::State& state) {
   SessionTable table(config, perspective, sink);
   for (uint32_t i = 0; i < live; ++i) table.apply(record(i, 0x12), kT0);
   decode::FlowRecord buffer[32];
+  int64_t watermarks[32];
+  std::fill(std::begin(watermarks), std::end(watermarks), kT0);
   uint64_t lcg = 42;
   for (auto _ : state) {
     for (size_t i = 0; i < burst; ++i) {
@@ -64,7 +68,7 @@ void BM_SessionUpdate(benchmark::State& state) {
     if (burst == 1) {
       table.apply(buffer[0], kT0);
     } else {
-      table.apply_batch(buffer, burst, kT0);
+      table.apply_batch(buffer, watermarks, burst);
     }
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * burst));

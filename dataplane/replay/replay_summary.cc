@@ -2,6 +2,8 @@
 
 #include <cinttypes>
 
+#include "dataplane/pipeline/pipeline_counters.h"
+
 namespace synwatch::replay {
 namespace {
 
@@ -41,6 +43,8 @@ void print_counter_list(std::FILE* out) {
        decode::kDecodeCounterHelp);
   list("session", session::kSessionCounterNames, session::kSessionCounterKinds,
        session::kSessionCounterHelp);
+  list("pipeline", pipeline::kPipelineCounterNames, pipeline::kPipelineCounterKinds,
+       pipeline::kPipelineCounterHelp);
 }
 
 void print_summary(std::FILE* out, const Replay& replay) {

@@ -113,8 +113,8 @@ void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
   apply_keyed(r, key, key.hash(config_.join_exporters ? 0 : exporter), exporter);
 }
 
-void SessionTable::apply_batch(const decode::FlowRecord* records, size_t n, int64_t watermark_ms) {
-  advance(watermark_ms);
+void SessionTable::apply_batch(const decode::FlowRecord* records, const int64_t* watermarks_ms,
+                               size_t n) {
   constexpr size_t kChunk = 32;
   SessionKey keys[kChunk];
   uint64_t hashes[kChunk];
@@ -139,6 +139,7 @@ void SessionTable::apply_batch(const decode::FlowRecord* records, size_t n, int6
         counters_.add(SessionCounter::not_tcp);
         continue;
       }
+      advance(watermarks_ms[base + i]);  // exactly as if the records came one by one
       apply_keyed(r[i], keys[i], hashes[i], exporters[i]);
     }
   }

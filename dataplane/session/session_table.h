@@ -53,9 +53,10 @@ class SessionTable {
 
   // Decides what the watermark has passed, then joins `r` (TCP only).
   void apply(const decode::FlowRecord& r, int64_t watermark_ms);
-  // The same for a burst of records: their index slots and entries are fetched into
-  // cache together before any is applied (the worker loop's way).
-  void apply_batch(const decode::FlowRecord* records, size_t n, int64_t watermark_ms);
+  // The same for a burst of records, each with the watermark it was decoded under: their
+  // index slots and entries are fetched into cache together before any is applied (the
+  // worker loop's way).
+  void apply_batch(const decode::FlowRecord* records, const int64_t* watermarks_ms, size_t n);
   // Decides every session whose deadline the watermark has passed.
   void advance(int64_t watermark_ms);
   // Decides every remaining session (end of input, shutdown).

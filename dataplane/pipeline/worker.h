@@ -1,0 +1,122 @@
+// Worker: one core's share of the pipeline, whatever feeds it (DPDK queues, kernel
+// sockets, a capture): export datagrams in, decoded records routed to the worker that
+// owns their host pair (itself, or another over a single-producer single-consumer ring),
+// sessions joined in its own table, decided sessions out over its own ring.
+//
+// Each record travels with the watermark of the worker that decoded it, so a session
+// table applies it exactly as the offline replay would: the same sessions for any number
+// of workers when one worker reads the input (a capture).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "dataplane/decode/decoder.h"
+#include "dataplane/pipeline/pipeline_counters.h"
+#include "dataplane/pipeline/spsc_ring.h"
+#include "dataplane/session/session_table.h"
+#include "dataplane/wire/packet_view.h"
+
+namespace synwatch::pipeline {
+
+struct Handoff {
+  decode::FlowRecord record;
+  int64_t watermark_ms;
+};
+
+class Worker;
+
+// The workers and the rings between them, built once before the workers start.
+class Pipeline {
+ public:
+  Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
+           const session::SessionConfig& sessions, uint32_t ring_size = 4096);
+  ~Pipeline();
+
+  uint32_t size() const { return count_; }
+  Worker& worker(uint32_t i) { return *workers_[i]; }
+  const Worker& worker(uint32_t i) const { return *workers_[i]; }
+  SpscRing<Handoff>& ring(uint32_t from, uint32_t to) { return *rings_[from * size() + to]; }
+
+  // Shutdown, step by step across threads: every worker calls finish_input() once its
+  // input has stopped; finish_sessions() once finished_inputs() == size().
+  uint32_t finished_inputs() const { return finished_inputs_.load(std::memory_order_acquire); }
+  void input_finished() { finished_inputs_.fetch_add(1, std::memory_order_acq_rel); }
+  // The newest watermark any worker decoded, for the final decisions.
+  int64_t final_watermark() const;
+
+ private:
+  uint32_t count_;
+  session::SessionConfig per_worker_;
+  session::PerspectiveMap perspective_;
+  std::vector<std::unique_ptr<SpscRing<Handoff>>> rings_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<uint32_t> finished_inputs_{0};
+};
+
+class Worker : private decode::RecordSink, private session::SessionSink {
+ public:
+  Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& decoder,
+         const session::SessionConfig& sessions, const session::PerspectiveMap& perspective);
+
+  // One received export datagram. Records for other workers wait in per-destination
+  // batches until end_burst().
+  void on_datagram(const decode::ExportContext& ctx, const uint8_t* payload, size_t size);
+  // Hands the burst's records over and joins this worker's own.
+  void end_burst();
+  // Joins what other workers handed over; false when there was nothing.
+  bool poll_handoff();
+  // Capture input can wait for a full hand-off ring (joining its own meanwhile) instead
+  // of dropping: nothing is lost and the result does not depend on thread timing. Live
+  // input must not wait: a full ring is a counted drop.
+  void set_lossless(bool lossless) { lossless_ = lossless; }
+
+  // Shutdown. finish_input(): the last records are handed over, waiting for room rather
+  // than dropping them. finish_sessions(): everything handed over is joined, then every
+  // session is decided at the final watermark.
+  void finish_input();
+  void finish_sessions(int64_t final_watermark_ms);
+
+  // Decided sessions, for the writer thread; done once finish_sessions() has returned.
+  SpscRing<session::SessionEvent>& sessions_out() { return sessions_out_; }
+  void sessions_done() { sessions_done_.store(true, std::memory_order_release); }
+  bool sessions_finished() const { return sessions_done_.load(std::memory_order_acquire); }
+
+  int64_t watermark() const { return watermark_.load(std::memory_order_acquire); }
+  const decode::Decoder& decoder() const { return decoder_; }
+  const session::SessionTable& table() const { return table_; }
+  const PipelineCounters& counters() const { return counters_; }
+  wire::PacketCounters& packet_counters() { return packet_counters_; }
+  const wire::PacketCounters& packet_counters() const { return packet_counters_; }
+  uint64_t datagrams() const { return datagrams_; }
+
+ private:
+  void on_record(const decode::FlowRecord& r) override;
+  void on_session(const session::SessionEvent& e) override;
+  void flush_outgoing(bool wait_for_room);
+  void join_local();
+
+  uint32_t id_;
+  Pipeline& pipeline_;
+  decode::Decoder decoder_;
+  session::SessionTable table_;
+  SpscRing<session::SessionEvent> sessions_out_;
+  bool finishing_ = false;
+  bool lossless_ = false;
+  std::atomic<bool> sessions_done_{false};
+  std::atomic<int64_t> watermark_{0};
+  int64_t decode_watermark_ = 0;
+  static constexpr size_t kBatch = 64;
+  std::vector<std::vector<Handoff>> outgoing_;  // per destination, at most kBatch
+  std::vector<decode::FlowRecord> local_;       // this worker's own, at most kBatch
+  std::vector<int64_t> local_watermarks_;
+  Handoff incoming_[kBatch];
+  decode::FlowRecord incoming_records_[kBatch];
+  int64_t incoming_watermarks_[kBatch];
+  PipelineCounters counters_;
+  wire::PacketCounters packet_counters_;
+  uint64_t datagrams_ = 0;
+};
+
+}  // namespace synwatch::pipeline

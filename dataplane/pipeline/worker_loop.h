@@ -1,0 +1,35 @@
+// The loop every worker runs, whatever its input, and the orderly shutdown:
+//   poll input -> hand off the burst -> join what others handed over, until the input is
+//   done; then hand off the rest (waiting for room), wait until every worker has, join
+//   everything, and decide every session at the newest watermark any worker saw.
+#pragma once
+
+#include <atomic>
+#include <thread>
+
+#include "dataplane/pipeline/worker.h"
+
+namespace synwatch::pipeline {
+
+// `poll(worker)` feeds the worker what its input has and returns how many datagrams;
+// `input_done()` says the input ended (end of a capture, or a stop request).
+template <typename Poll, typename Done>
+void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done) {
+  Worker& w = pipeline.worker(id);
+  while (!input_done()) {
+    if (poll(w) > 0) w.end_burst();
+    w.poll_handoff();
+  }
+  w.finish_input();
+  while (pipeline.finished_inputs() < pipeline.size()) {
+    if (!w.poll_handoff()) std::this_thread::yield();
+  }
+  w.finish_sessions(pipeline.final_watermark());
+  w.sessions_done();
+}
+
+// The writer: moves decided sessions from every worker to `sink` until every worker has
+// finished and nothing is left. Runs on a thread of its own (not a dataplane core).
+void drain_sessions(Pipeline& pipeline, session::SessionSink& sink);
+
+}  // namespace synwatch::pipeline

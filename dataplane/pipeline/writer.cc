@@ -1,0 +1,25 @@
+#include <thread>
+
+#include "dataplane/pipeline/worker_loop.h"
+
+namespace synwatch::pipeline {
+
+void drain_sessions(Pipeline& pipeline, session::SessionSink& sink) {
+  session::SessionEvent batch[256];
+  for (;;) {
+    bool all_done = true, any = false;
+    for (uint32_t i = 0; i < pipeline.size(); ++i) {
+      Worker& w = pipeline.worker(i);
+      const bool done = w.sessions_finished();  // read before draining: nothing after it
+      for (size_t n; (n = w.sessions_out().pop_batch(batch, 256)) > 0;) {
+        for (size_t k = 0; k < n; ++k) sink.on_session(batch[k]);
+        any = true;
+      }
+      all_done &= done;
+    }
+    if (all_done && !any) return;
+    if (!any) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+}  // namespace synwatch::pipeline
