@@ -8,8 +8,9 @@ namespace synwatch::pipeline {
 
 Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
                    const session::SessionConfig& sessions, uint32_t ring_size)
-    : count_(workers), per_worker_(sessions), perspective_(sessions.internal, sessions.external) {
-  per_worker_.capacity = std::max<uint32_t>(16, sessions.capacity / workers);
+    : count_(workers),
+      per_worker_(sessions.share(workers)),
+      perspective_(sessions.internal, sessions.external) {
   for (uint32_t i = 0; i < workers * workers; ++i)
     rings_.push_back(std::make_unique<SpscRing<Handoff>>(ring_size));
   for (uint32_t i = 0; i < workers; ++i)

@@ -1,5 +1,7 @@
 #include "dataplane/session/session_config.h"
 
+#include <algorithm>
+
 #include "dataplane/common/setting_bounds.h"
 
 namespace synwatch::session {
@@ -18,6 +20,12 @@ std::string SessionConfig::validate() const {
     return "answer_window_s: " + std::to_string(answer_window_s) +
            " is longer than idle_timeout_s (" + std::to_string(idle_timeout_s) + ")";
   return {};
+}
+
+SessionConfig SessionConfig::share(uint32_t tables) const {
+  SessionConfig one = *this;
+  one.capacity = std::max<uint32_t>(16, capacity / std::max<uint32_t>(1, tables));
+  return one;
 }
 
 }  // namespace synwatch::session

@@ -31,6 +31,9 @@ struct SessionConfig {
 
   // Empty when valid; otherwise "field: reason".
   std::string validate() const;
+
+  // The configuration of one of `tables` tables sharing this one's capacity.
+  SessionConfig share(uint32_t tables) const;
 };
 
 }  // namespace synwatch::session

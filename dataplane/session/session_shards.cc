@@ -1,16 +1,11 @@
 #include "dataplane/session/session_shards.h"
 
-#include <algorithm>
-
 #include "dataplane/session/session_key.h"
 
 namespace synwatch::session {
 
 SessionShards::SessionShards(uint32_t shards, const SessionConfig& config, SessionSink& sink)
-    : perspective_(config.internal, config.external) {
-  // The configured capacity is the total: each shard holds its share.
-  per_shard_ = config;
-  per_shard_.capacity = std::max<uint32_t>(16, config.capacity / shards);
+    : per_shard_(config.share(shards)), perspective_(config.internal, config.external) {
   for (uint32_t i = 0; i < shards; ++i)
     tables_.push_back(std::make_unique<SessionTable>(per_shard_, perspective_, sink));
 }
