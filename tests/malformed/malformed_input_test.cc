@@ -7,8 +7,7 @@
 
 #include <random>
 
-#include "dataplane/replay/capture_reader.h"
-#include "dataplane/wire/packet_view.h"
+#include "tests/support/capture_datagrams.h"
 #include "tests/support/decode_harness.h"
 #include "tests/support/export_builder.h"
 #include "tests/support/test_data.h"
@@ -20,28 +19,6 @@ namespace fs = std::filesystem;
 using decode::DecodeCounter;
 using testing::Bytes;
 using testing::DecodeHarness;
-
-struct ExportPacket {
-  std::string exporter;
-  std::vector<uint8_t> payload;
-};
-
-// The UDP payloads of a capture, in order.
-std::vector<ExportPacket> export_packets(const fs::path& capture) {
-  std::vector<ExportPacket> out;
-  std::string error;
-  auto reader = replay::CaptureReader::open(capture.string(), error);
-  if (!reader) return out;
-  replay::CapturedFrame frame;
-  wire::PacketCounters counters;
-  while (reader->next(frame) == replay::CaptureReader::Next::kFrame) {
-    wire::UdpDatagram d;
-    if (wire::parse_udp_datagram(static_cast<wire::LinkType>(reader->link_type()), frame.data,
-                                 frame.captured, d, counters))
-      out.push_back({d.src.to_string(), {d.payload, d.payload + d.length}});
-  }
-  return out;
-}
 
 std::vector<fs::path> all_captures() {
   auto captures = testing::export_captures_in(testing::bundled_captures_dir());
@@ -69,22 +46,22 @@ uint64_t drops_and_events(const DecodeHarness& h) {
 TEST(Malformed, TruncationAtEveryOffsetOfEveryCapturedPacket) {
   size_t packets = 0, cuts = 0;
   for (const auto& capture : all_captures()) {
-    const auto pkts = export_packets(capture);
+    const auto pkts = testing::read_datagrams(capture);
     ASSERT_FALSE(pkts.empty()) << capture;
     // At most 12 packets per capture keeps the suite quick under sanitizers while
     // covering template packets (first) and data packets.
     const size_t n = std::min<size_t>(pkts.size(), 12);
     for (size_t i = 0; i < n; ++i) {
       DecodeHarness intact(small_config());
-      for (size_t j = 0; j < i; ++j) intact.feed(pkts[j].payload, pkts[j].exporter);
-      const size_t full = intact.feed(pkts[i].payload, pkts[i].exporter).size();
+      for (size_t j = 0; j < i; ++j) intact.feed(pkts[j].payload, pkts[j].ctx.exporter.to_string());
+      const size_t full = intact.feed(pkts[i].payload, pkts[i].ctx.exporter.to_string()).size();
       for (size_t cut = 0; cut < pkts[i].payload.size(); ++cut) {
         DecodeHarness h(small_config());
-        for (size_t j = 0; j < i; ++j) h.feed(pkts[j].payload, pkts[j].exporter);
+        for (size_t j = 0; j < i; ++j) h.feed(pkts[j].payload, pkts[j].ctx.exporter.to_string());
         const uint64_t before = drops_and_events(h);
         std::vector<uint8_t> truncated(pkts[i].payload.begin(),
                                        pkts[i].payload.begin() + static_cast<long>(cut));
-        const size_t got = h.feed(truncated, pkts[i].exporter).size();
+        const size_t got = h.feed(truncated, pkts[i].ctx.exporter.to_string()).size();
         ASSERT_LE(got, full) << capture << " packet " << i << " cut at " << cut;
         // A cut that loses records must say so with some counter. (A cut exactly at a
         // record boundary of a v9/IPFIX set still breaks the set length: counted too.)
@@ -104,7 +81,7 @@ TEST(Malformed, TruncationAtEveryOffsetOfEveryCapturedPacket) {
 TEST(Malformed, RandomByteFlipsNeverCrashAndStayBounded) {
   std::mt19937 rng(20261121);
   for (const auto& capture : all_captures()) {
-    const auto pkts = export_packets(capture);
+    const auto pkts = testing::read_datagrams(capture);
     decode::DecoderConfig config;
     config.template_capacity = 64;
     config.exporter_capacity = 16;
@@ -115,7 +92,7 @@ TEST(Malformed, RandomByteFlipsNeverCrashAndStayBounded) {
         const int flips = 1 + static_cast<int>(rng() % 4);
         for (int f = 0; f < flips && !mutated.empty(); ++f)
           mutated[rng() % mutated.size()] = static_cast<uint8_t>(rng());
-        h.feed(mutated, p.exporter);
+        h.feed(mutated, p.ctx.exporter.to_string());
       }
       h.records.clear();
     }

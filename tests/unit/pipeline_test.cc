@@ -7,68 +7,21 @@
 #include <algorithm>
 #include <thread>
 
-#include "dataplane/json/session_json.h"
 #include "dataplane/pipeline/worker_loop.h"
-#include "dataplane/replay/capture_reader.h"
 #include "dataplane/replay/replay.h"
 #include "dataplane/session/session_key.h"
-#include "dataplane/session/session_shards.h"
+#include "tests/support/capture_datagrams.h"
+#include "tests/support/session_lines.h"
 #include "tests/support/test_data.h"
 
 namespace synwatch::pipeline {
 namespace {
 
-struct Datagram {
-  decode::ExportContext ctx;
-  std::vector<uint8_t> payload;
-};
-
-std::vector<Datagram> datagrams_of(const std::filesystem::path& capture) {
-  std::vector<Datagram> out;
-  std::string error;
-  auto reader = replay::CaptureReader::open(capture.string(), error);
-  replay::CapturedFrame frame;
-  wire::PacketCounters counters;
-  while (reader && reader->next(frame) == replay::CaptureReader::Next::kFrame) {
-    wire::UdpDatagram d;
-    if (wire::parse_udp_datagram(static_cast<wire::LinkType>(reader->link_type()), frame.data,
-                                 frame.captured, d, counters))
-      out.push_back({{d.src, frame.time_ns / 1000000}, {d.payload, d.payload + d.length}});
-  }
-  return out;
-}
-
-class Lines : public session::SessionSink {
- public:
-  void on_session(const session::SessionEvent& e) override {
-    json::JsonLine line;
-    lines.emplace_back(json::session_to_json(e, line));
-  }
-  std::vector<std::string> lines;
-};
-
-session::SessionConfig config() {
-  session::SessionConfig c;
-  c.capacity = 1u << 16;
-  return c;
-}
-
-std::vector<std::string> via_replay(const std::filesystem::path& capture) {
-  Lines out;
-  session::SessionShards shards(1, config(), out);
-  replay::Replay replay{decode::DecoderConfig{}};
-  std::string error;
-  EXPECT_TRUE(replay.run_file(capture.string(), shards, error));
-  shards.finish();
-  std::sort(out.lines.begin(), out.lines.end());
-  return out.lines;
-}
-
-std::vector<std::string> via_pipeline(const std::vector<Datagram>& input, uint32_t workers,
+std::vector<std::string> via_pipeline(const std::vector<testing::CapturedDatagram>& input, uint32_t workers,
                                       bool lossless = true, uint64_t* dropped_out = nullptr) {
-  Pipeline pipeline(workers, decode::DecoderConfig{}, config(), 64);  // small rings: they fill
+  Pipeline pipeline(workers, decode::DecoderConfig{}, testing::test_session_config(), 64);  // small rings: they fill
   for (uint32_t i = 0; i < workers; ++i) pipeline.worker(i).set_lossless(lossless);
-  Lines out;
+  testing::SessionLines out;
   std::thread writer([&] { drain_sessions(pipeline, out); });
   std::vector<std::thread> threads;
   for (uint32_t id = 0; id < workers; ++id) {
@@ -95,8 +48,7 @@ std::vector<std::string> via_pipeline(const std::vector<Datagram>& input, uint32
   if (lossless) {
     EXPECT_EQ(dropped, 0u);
   }
-  std::sort(out.lines.begin(), out.lines.end());
-  return out.lines;
+  return out.sorted();
 }
 
 TEST(Pipeline, SameSessionsAsTheReplayWithOneToThreeWorkers) {
@@ -104,8 +56,8 @@ TEST(Pipeline, SameSessionsAsTheReplayWithOneToThreeWorkers) {
   for (const auto& c : testing::export_captures_in(testing::shared_flows_dir())) captures.push_back(c);
   ASSERT_FALSE(captures.empty());
   for (const auto& capture : captures) {
-    const auto expected = via_replay(capture);
-    const auto input = datagrams_of(capture);
+    const auto expected = testing::replay_session_lines(capture, 1);
+    const auto input = testing::read_datagrams(capture);
     for (uint32_t workers : {1u, 2u, 3u}) {
       const auto got = via_pipeline(input, workers);
       ASSERT_EQ(got.size(), expected.size()) << capture << " with " << workers << " workers";
@@ -116,7 +68,7 @@ TEST(Pipeline, SameSessionsAsTheReplayWithOneToThreeWorkers) {
 
 TEST(Pipeline, LiveInputCountsWhatAFullRingDrops) {
   const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-pmacct-sflow.pcap";
-  const auto input = datagrams_of(capture);
+  const auto input = testing::read_datagrams(capture);
   ASSERT_FALSE(input.empty());
   constexpr uint32_t kWorkers = 3;
   // How many records the reader (worker 0) must route to the other workers.
@@ -131,8 +83,8 @@ TEST(Pipeline, LiveInputCountsWhatAFullRingDrops) {
   std::string error;
   ASSERT_TRUE(replay.run_file(capture.string(), owners, error));
 
-  Pipeline pipeline(kWorkers, decode::DecoderConfig{}, config(), 64);
-  Lines out;
+  Pipeline pipeline(kWorkers, decode::DecoderConfig{}, testing::test_session_config(), 64);
+  testing::SessionLines out;
   std::thread writer([&] { drain_sessions(pipeline, out); });
   std::vector<std::thread> threads;
   for (uint32_t id = 0; id < kWorkers; ++id) {
