@@ -28,7 +28,6 @@ class Decoder {
   const ExporterTable& exporters() const { return exporters_; }
   const TemplateCache& templates() const { return templated_.templates(); }
   const PendingBuffer& pending() const { return templated_.pending(); }
-  const DecoderConfig& config() const { return config_; }
 
  private:
   DecoderConfig config_;

@@ -46,7 +46,6 @@ class SpscRing {
     return producer_.head.load(std::memory_order_acquire) ==
            consumer_.tail.load(std::memory_order_acquire);
   }
-  size_t capacity() const { return slots_.size(); }
 
  private:
   std::vector<T> slots_;

@@ -20,7 +20,6 @@ class SessionShards : public decode::RecordSink {
   void finish();
 
   SessionCounters counters() const;
-  size_t shard_count() const { return tables_.size(); }
   const SessionTable& shard(size_t i) const { return *tables_[i]; }
 
  private:

@@ -21,7 +21,6 @@ class TimerWheel {
 
   bool scheduled(uint32_t id) const { return prev_[id] != kNone; }
   void prefetch(uint32_t id) const { __builtin_prefetch(&prev_[id]); }
-  uint32_t now() const { return now_; }
 
   // Files `id` (not scheduled) under `due_s`; a time already past goes to the next slot.
   void schedule(uint32_t id, uint32_t due_s) {
