@@ -293,7 +293,6 @@ void SessionTable::evict_one() {
   if ((s.bits & Session::kEmitted) != 0) {
     counters_.add(SessionCounter::evicted_decided);
   } else {
-    counters_.add(SessionCounter::evicted_undecided);
     emit(s, Decision::kEvicted);
   }
   release(victim);
@@ -375,10 +374,10 @@ void SessionTable::emit(Session& s, Decision decision) {
   }
   e.decision = decision;
   static constexpr SessionCounter kByDecision[] = {
-      SessionCounter::decided_final, SessionCounter::decided_answer_window,
-      SessionCounter::decided_idle,  SessionCounter::decided_lifetime,
-      SessionCounter::evicted_undecided /* counted by evict_one */, SessionCounter::decided_flush};
-  if (decision != Decision::kEvicted) counters_.add(kByDecision[static_cast<size_t>(decision)]);
+      SessionCounter::decided_final,    SessionCounter::decided_answer_window,
+      SessionCounter::decided_idle,     SessionCounter::decided_lifetime,
+      SessionCounter::evicted_undecided, SessionCounter::decided_flush};
+  counters_.add(kByDecision[static_cast<size_t>(decision)]);
   s.bits |= Session::kEmitted;
   sink_.on_session(e);
 }
