@@ -141,9 +141,79 @@ void parse_sessions(const YAML::Node& n, session::SessionConfig& s) {
   if (std::string problem = s.validate(); !problem.empty()) throw ConfigError{"sessions." + problem};
 }
 
+std::vector<std::string> read_strings(const YAML::Node& v, const std::string& f) {
+  std::vector<std::string> out;
+  each_item(v, f, [&](const YAML::Node& item, const std::string& fi) { out.push_back(read_string(item, fi)); });
+  return out;
+}
+
+std::vector<uint32_t> read_u32_list(const YAML::Node& v, const std::string& f) {
+  std::vector<uint32_t> out;
+  each_item(v, f, [&](const YAML::Node& item, const std::string& fi) { out.push_back(read_u32(item, fi)); });
+  return out;
+}
+
+void parse_dataplane(const YAML::Node& n, daemon::DataplaneConfig& d, uint32_t cpu_count) {
+  each_key(n, "dataplane", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "input") {
+      const std::string kind = read_string(v, f);
+      if (kind == "dpdk") d.input = daemon::InputKind::kDpdk;
+      else if (kind == "udp") d.input = daemon::InputKind::kUdp;
+      else fail(f, "'" + kind + "' is not an input (expected dpdk or udp)");
+    } else if (key == "lcores") d.lcores = read_u32_list(v, f);
+    else if (key == "main_lcore") d.main_lcore = static_cast<int32_t>(read_u32(v, f));
+    else if (key == "no_huge") d.no_huge = read_bool(v, f), d.no_huge_set = true;
+    else if (key == "memory_mb") d.memory_mb = read_u32(v, f);
+    else if (key == "mbufs_per_socket") d.mbufs_per_socket = read_u32(v, f);
+    else if (key == "handoff_ring_size") d.handoff_ring_size = read_u32(v, f);
+    else if (key == "reassembly_flows") d.reassembly_flows = read_u32(v, f);
+    else if (key == "reassembly_timeout_ms") d.reassembly_timeout_ms = read_u32(v, f);
+    else if (key == "eal_args") d.eal_args = read_strings(v, f);
+    else if (key == "udp_listen") {
+      d.udp_listen = read_strings(v, f);
+      for (size_t i = 0; i < d.udp_listen.size(); ++i) {
+        wire::IpAddress a;
+        if (!wire::IpAddress::parse(d.udp_listen[i], a))
+          fail(f + "[" + std::to_string(i) + "]", "'" + d.udp_listen[i] + "' is not an IPv4 or IPv6 address");
+      }
+    } else if (key == "udp_ports") d.udp_ports = read_u32_list(v, f);
+    else if (key == "udp_receive_buffer_kb") d.udp_receive_buffer_kb = read_u32(v, f);
+    else if (key == "ports") {
+      d.ports.clear();
+      each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        daemon::PortConfig p;
+        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+          if (k == "device") p.device = read_string(x, fx);
+          else if (k == "rx_queues") p.rx_queues = read_u32(x, fx);
+          else if (k == "rx_descriptors") p.rx_descriptors = read_u32(x, fx);
+          else return false;
+          return true;
+        });
+        d.ports.push_back(p);
+      });
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (std::string problem = d.validate(cpu_count, false); !problem.empty())
+    throw ConfigError{"dataplane." + problem};
+}
+
+void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
+  each_key(n, "output", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "sessions") o.sessions = read_string(v, f);
+    else if (key == "alerts") o.alerts = read_string(v, f);
+    else if (key == "flush_interval_ms") o.flush_interval_ms = read_u32(v, f);
+    else return false;
+    return true;
+  });
+  if (std::string problem = o.validate(); !problem.empty()) throw ConfigError{"output." + problem};
+}
+
 }  // namespace
 
-std::string parse_config(const std::string& yaml, SynwatchConfig& out) {
+std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t cpu_count) {
   SynwatchConfig next = out;
   try {
     const YAML::Node root = YAML::Load(yaml);
@@ -151,7 +221,9 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out) {
     each_key(root, "", [&](const std::string& key, const YAML::Node& v, const std::string&) {
       if (key == "decoder") parse_decoder(v, next.decoder);
       else if (key == "sessions") parse_sessions(v, next.sessions);
-      else fail(key, "unknown section (expected decoder, sessions)");
+      else if (key == "dataplane") parse_dataplane(v, next.dataplane, cpu_count);
+      else if (key == "output") parse_output(v, next.output);
+      else fail(key, "unknown section (expected decoder, sessions, dataplane, output)");
       return true;
     });
   } catch (const ConfigError& e) {
@@ -163,12 +235,12 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out) {
   return {};
 }
 
-std::string load_config_file(const std::string& path, SynwatchConfig& out) {
+std::string load_config_file(const std::string& path, SynwatchConfig& out, uint32_t cpu_count) {
   std::ifstream in(path);
   if (!in) return path + ": cannot read";
   std::ostringstream text;
   text << in.rdbuf();
-  std::string problem = parse_config(text.str(), out);
+  std::string problem = parse_config(text.str(), out, cpu_count);
   return problem.empty() ? problem : path + ": " + problem;
 }
 

@@ -8,10 +8,16 @@
 //     capacity: 1048576
 //     internal_prefixes: [10.0.0.0/8, 2001:db8::/32]
 //     services: ["192.0.2.10:8443"]
+//   dataplane:
+//     lcores: [2, 3]
+//     ports: [{device: "0000:3b:00.0", rx_queues: 2}]
+//   output:
+//     sessions: /var/log/synwatch/sessions.jsonl
 #pragma once
 
 #include <string>
 
+#include "dataplane/daemon/dataplane_config.h"
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/session/session_config.h"
 
@@ -20,12 +26,16 @@ namespace synwatch::config {
 struct SynwatchConfig {
   decode::DecoderConfig decoder;
   session::SessionConfig sessions;
+  daemon::DataplaneConfig dataplane;
+  daemon::OutputConfig output;
 };
 
 // Fills `out` from YAML text; returns "" on success, else "field: reason" (and `out` is
-// left as it was).
-std::string parse_config(const std::string& yaml, SynwatchConfig& out);
+// left as it was). `cpu_count` bounds dataplane.lcores.
+std::string parse_config(const std::string& yaml, SynwatchConfig& out,
+                         uint32_t cpu_count = daemon::machine_cpu_count());
 // The same from a file; errors start with the file name.
-std::string load_config_file(const std::string& path, SynwatchConfig& out);
+std::string load_config_file(const std::string& path, SynwatchConfig& out,
+                             uint32_t cpu_count = daemon::machine_cpu_count());
 
 }  // namespace synwatch::config

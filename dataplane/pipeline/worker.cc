@@ -62,6 +62,7 @@ void Worker::on_record(const decode::FlowRecord& r) {
 }
 
 void Worker::join_local() {
+  applied_since_tick_ = true;
   table_.apply_batch(local_.data(), local_watermarks_.data(), local_.size());
   local_.clear();
   local_watermarks_.clear();
@@ -101,10 +102,23 @@ bool Worker::poll_handoff() {
         incoming_watermarks_[i] = incoming_[i].watermark_ms;
       }
       table_.apply_batch(incoming_records_, incoming_watermarks_, n);
+      applied_since_tick_ = true;
       any = true;
     }
   }
   return any;
+}
+
+void Worker::tick(int64_t wall_ms) {
+  if (applied_since_tick_ || anchor_wall_ms_ == 0) {
+    applied_since_tick_ = false;
+    anchor_wall_ms_ = wall_ms;
+    anchor_watermark_ms_ = table_.watermark();
+    return;
+  }
+  constexpr int64_t kIdleMs = 1000;
+  const int64_t idle = wall_ms - anchor_wall_ms_;
+  if (idle >= kIdleMs && anchor_watermark_ms_ > 0) table_.advance(anchor_watermark_ms_ + idle);
 }
 
 void Worker::finish_input() {

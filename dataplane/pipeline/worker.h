@@ -71,6 +71,10 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   // of dropping: nothing is lost and the result does not depend on thread timing. Live
   // input must not wait: a full ring is a counted drop.
   void set_lossless(bool lossless) { lossless_ = lossless; }
+  // Live input only: export time passes while no record arrives. Once this worker's
+  // table has seen nothing for a second of wall time, its clock runs on from its last
+  // watermark by the wall time since, so idle sessions are still decided.
+  void tick(int64_t wall_ms);
 
   // Shutdown. finish_input(): the last records are handed over, waiting for room rather
   // than dropping them. finish_sessions(): everything handed over is joined, then every
@@ -107,6 +111,8 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   std::atomic<bool> sessions_done_{false};
   std::atomic<int64_t> watermark_{0};
   int64_t decode_watermark_ = 0;
+  bool applied_since_tick_ = false;
+  int64_t anchor_wall_ms_ = 0, anchor_watermark_ms_ = 0;
   static constexpr size_t kBatch = 64;
   std::vector<std::vector<Handoff>> outgoing_;  // per destination, at most kBatch
   std::vector<decode::FlowRecord> local_;       // this worker's own, at most kBatch

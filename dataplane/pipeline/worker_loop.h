@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "dataplane/pipeline/worker.h"
@@ -29,7 +30,9 @@ void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done)
 }
 
 // The writer: moves decided sessions from every worker to `sink` until every worker has
-// finished and nothing is left. Runs on a thread of its own (not a dataplane core).
-void drain_sessions(Pipeline& pipeline, session::SessionSink& sink);
+// finished and nothing is left. Runs on a thread of its own (not a dataplane core);
+// `idle` (if set) runs whenever a round found nothing (periodic flushing).
+void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
+                    const std::function<void()>& idle = nullptr);
 
 }  // namespace synwatch::pipeline

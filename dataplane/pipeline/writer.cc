@@ -4,7 +4,8 @@
 
 namespace synwatch::pipeline {
 
-void drain_sessions(Pipeline& pipeline, session::SessionSink& sink) {
+void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
+                    const std::function<void()>& idle) {
   session::SessionEvent batch[256];
   for (;;) {
     bool all_done = true, any = false;
@@ -18,7 +19,9 @@ void drain_sessions(Pipeline& pipeline, session::SessionSink& sink) {
       all_done &= done;
     }
     if (all_done && !any) return;
-    if (!any) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (any) continue;
+    if (idle) idle();
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }
 

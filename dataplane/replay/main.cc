@@ -3,11 +3,10 @@
 #include <string>
 
 #include "dataplane/json/record_json.h"
-#include "dataplane/json/session_json.h"
 #include "dataplane/replay/replay.h"
 #include "dataplane/replay/replay_options.h"
 #include "dataplane/replay/replay_summary.h"
-#include "dataplane/replay/session_summary.h"
+#include "dataplane/replay/session_writer.h"
 #include "dataplane/session/session_shards.h"
 
 namespace {
@@ -22,23 +21,6 @@ class JsonRecordWriter : public decode::RecordSink {
     const auto text = json::record_to_json(r, line);
     std::fwrite(text.data(), 1, text.size(), out_);
   }
-
- private:
-  std::FILE* out_;
-};
-
-// Writes sessions as JSON lines (when `out` is set) and tallies them for --summary.
-class SessionWriter : public session::SessionSink {
- public:
-  explicit SessionWriter(std::FILE* out) : out_(out) {}
-  void on_session(const session::SessionEvent& s) override {
-    tally.add(s);
-    if (out_ == nullptr) return;
-    json::JsonLine line;
-    const auto text = json::session_to_json(s, line);
-    std::fwrite(text.data(), 1, text.size(), out_);
-  }
-  replay::SessionTally tally;
 
  private:
   std::FILE* out_;
@@ -79,7 +61,7 @@ int main(int argc, char** argv) {
   // With --summary and no --output the table replaces the JSON lines on standard output.
   const bool json_lines = !(options.summary && options.output.empty());
   JsonRecordWriter record_writer(out);
-  SessionWriter session_writer(json_lines ? out : nullptr);
+  replay::SessionWriter session_writer(json_lines ? out : nullptr);
   session::SessionShards shards(sessions ? options.shards : 1, options.config.sessions,
                                 session_writer);
   decode::RecordSink& sink = sessions ? static_cast<decode::RecordSink&>(shards)

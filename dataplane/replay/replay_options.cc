@@ -1,8 +1,9 @@
 #include "dataplane/replay/replay_options.h"
 
 #include <algorithm>
-#include <charconv>
 #include <string_view>
+
+#include "dataplane/common/command_line.h"
 
 namespace synwatch::replay {
 
@@ -35,46 +36,24 @@ const char kReplayUsage[] =
     "\n"
     "Exit status: 0 success, 2 bad usage or unreadable capture.\n";
 
-namespace {
-
-bool parse_u32(std::string_view text, uint32_t& out) {
-  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
-  return r.ec == std::errc{} && r.ptr == text.data() + text.size();
-}
-
-}  // namespace
 
 std::string parse_replay_options(int argc, const char* const* argv, ReplayOptions& out) {
+  CommandLine line(argc, argv);
+  if (std::string m = line.missing_value({"--emit", "--output", "-o", "--template-timeout",
+                                          "--sampling", "--shards", "--internal", "--config"});
+      !m.empty())
+    return m;
   // The file first, so that every option below overrides it.
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) out.config_file = argv[i + 1];
-    if (arg.substr(0, 9) == "--config=") out.config_file = arg.substr(9);
-  }
+  out.config_file = line.find("--config");
   if (!out.config_file.empty()) {
     if (std::string problem = config::load_config_file(out.config_file, out.config);
         !problem.empty())
       return "--config: " + problem;
   }
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+  while (line.next()) {
+    const std::string_view arg = line.arg();
     std::string_view value;
-    // --name=value and --name value are both accepted.
-    auto takes_value = [&](std::string_view name) -> bool {
-      if (arg == name) {
-        if (i + 1 >= argc) return false;
-        value = argv[++i];
-        return true;
-      }
-      if (arg.size() > name.size() + 1 && arg.substr(0, name.size()) == name &&
-          arg[name.size()] == '=') {
-        value = arg.substr(name.size() + 1);
-        return true;
-      }
-      return false;
-    };
-    auto missing = [&](std::string_view name) { return arg == name && i + 1 >= argc; };
-
+    auto takes_value = [&](std::string_view name) { return line.option(name, value); };
     if (arg == "-h" || arg == "--help") {
       out.help = true;
     } else if (arg == "--list-counters") {
@@ -85,10 +64,6 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
       out.quiet = true;
     } else if (arg == "--summary") {
       out.summary = true;
-    } else if (missing("--emit") || missing("--output") || missing("-o") ||
-               missing("--template-timeout") || missing("--sampling") || missing("--shards") ||
-               missing("--internal") || missing("--config")) {
-      return std::string(arg) + ": missing value";
     } else if (takes_value("--config")) {
       // read above
     } else if (takes_value("--emit")) {
@@ -124,7 +99,7 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
       if (!parse_u32(value.substr(eq + 1), o.rate) || o.rate == 0)
         return "--sampling: rate in '" + std::string(value) + "' must be a whole number >= 1";
       out.config.decoder.sampling_overrides.push_back(o);
-    } else if (arg.size() > 1 && arg[0] == '-') {
+    } else if (line.looks_like_option()) {
       return std::string(arg) + ": unknown option (see --help)";
     } else {
       out.captures.emplace_back(arg);

@@ -3,29 +3,36 @@
 #include <cinttypes>
 
 #include "dataplane/pipeline/pipeline_counters.h"
+#include "dataplane/wire/input_counters.h"
 
 namespace synwatch::replay {
-namespace {
 
-template <size_t N, typename Names, typename Help>
-void print_nonzero(std::FILE* out, const char* layer, const std::array<uint64_t, N>& values,
-                   const Names& names, const Help& help, bool& any) {
-  for (size_t i = 0; i < N; ++i) {
-    if (values[i] == 0) continue;
-    if (!any) std::fprintf(out, "  %-7s %-34s %12s  %s\n", "layer", "counter", "count", "meaning");
-    any = true;
-    std::fprintf(out, "  %-7s %-34.*s %12" PRIu64 "  %.*s\n", layer,
-                 static_cast<int>(names[i].size()), names[i].data(), values[i],
-                 static_cast<int>(help[i].size()), help[i].data());
-  }
+void CounterReport::row(const char* layer, std::string_view name, uint64_t value,
+                        std::string_view help) {
+  if (!any_) std::fprintf(out_, "  %-7s %-34s %12s  %s\n", "layer", "counter", "count", "meaning");
+  any_ = true;
+  std::fprintf(out_, "  %-7s %-34.*s %12" PRIu64 "  %.*s\n", layer, static_cast<int>(name.size()),
+               name.data(), value, static_cast<int>(help.size()), help.data());
 }
 
-}  // namespace
+void print_exporters(std::FILE* out, const decode::Decoder& d, bool header) {
+  if (header)
+    std::fprintf(out, "  %-39s %10s %10s %10s %10s\n", "exporter", "packets", "records", "dropped",
+                 "lost");
+  d.exporters().for_each([&](const wire::IpAddress& address, const decode::ExporterState& e) {
+    uint64_t dropped = 0, lost = 0;
+    for (size_t i = 0; i < decode::kDecodeCounterCount; ++i) {
+      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kDrop) dropped += e.counters.values[i];
+      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kLoss) lost += e.counters.values[i];
+    }
+    std::fprintf(out, "  %-39s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+                 address.to_string().c_str(), e.packets, e.records, dropped, lost);
+  });
+}
 
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters) {
-  bool any = false;
-  print_nonzero(out, "session", counters.values, session::kSessionCounterNames,
-                session::kSessionCounterHelp, any);
+  CounterReport report(out);
+  report.add("session", counters.values, session::kSessionCounterNames, session::kSessionCounterHelp);
 }
 
 void print_counter_list(std::FILE* out) {
@@ -45,6 +52,7 @@ void print_counter_list(std::FILE* out) {
        session::kSessionCounterHelp);
   list("pipeline", pipeline::kPipelineCounterNames, pipeline::kPipelineCounterKinds,
        pipeline::kPipelineCounterHelp);
+  list("input", wire::kInputCounterNames, wire::kInputCounterKinds, wire::kInputCounterHelp);
 }
 
 void print_summary(std::FILE* out, const Replay& replay) {
@@ -63,23 +71,12 @@ void print_summary(std::FILE* out, const Replay& replay) {
   std::fprintf(out, "\n  exporters %u, templates %u, pending data sets %u\n",
                d.exporters().size(), d.templates().size(), d.pending().size());
   // Per exporter: what it sent, what it lost on the way, what was dropped.
-  std::fprintf(out, "  %-39s %10s %10s %10s %10s\n", "exporter", "packets", "records", "dropped",
-               "lost");
-  d.exporters().for_each([&](const wire::IpAddress& address, const decode::ExporterState& e) {
-    uint64_t dropped = 0, lost = 0;
-    for (size_t i = 0; i < decode::kDecodeCounterCount; ++i) {
-      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kDrop) dropped += e.counters.values[i];
-      if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kLoss) lost += e.counters.values[i];
-    }
-    std::fprintf(out, "  %-39s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
-                 address.to_string().c_str(), e.packets, e.records, dropped, lost);
-  });
-  bool any = false;
-  print_nonzero(out, "packet", s.packet_counters.values, wire::kPacketCounterNames,
-                wire::kPacketCounterHelp, any);
-  print_nonzero(out, "decode", d.total_counters().values, decode::kDecodeCounterNames,
-                decode::kDecodeCounterHelp, any);
-  if (!any) std::fprintf(out, "  no drops\n");
+  print_exporters(out, d, true);
+  CounterReport report(out);
+  report.add("packet", s.packet_counters.values, wire::kPacketCounterNames, wire::kPacketCounterHelp);
+  report.add("decode", d.total_counters().values, decode::kDecodeCounterNames,
+             decode::kDecodeCounterHelp);
+  if (!report.any()) std::fprintf(out, "  no drops\n");
 }
 
 }  // namespace synwatch::replay

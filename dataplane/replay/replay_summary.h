@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string_view>
 
 #include "dataplane/replay/replay.h"
 #include "dataplane/session/session_counters.h"
@@ -9,6 +10,28 @@
 namespace synwatch::replay {
 
 void print_summary(std::FILE* out, const Replay& replay);
+
+// The counters that moved, as rows of one table (layer, counter, count, meaning) whose
+// header is printed before the first row.
+class CounterReport {
+ public:
+  explicit CounterReport(std::FILE* out) : out_(out) {}
+  template <size_t N, typename Names, typename Help>
+  void add(const char* layer, const std::array<uint64_t, N>& values, const Names& names,
+           const Help& help) {
+    for (size_t i = 0; i < N; ++i)
+      if (values[i] != 0) row(layer, names[i], values[i], help[i]);
+  }
+  bool any() const { return any_; }
+
+ private:
+  void row(const char* layer, std::string_view name, uint64_t value, std::string_view help);
+  std::FILE* out_;
+  bool any_ = false;
+};
+
+// One row per exporter the decoder knows: packets, records, dropped, lost.
+void print_exporters(std::FILE* out, const decode::Decoder& decoder, bool header);
 
 // The session layer's counters that moved, with their meaning.
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters);

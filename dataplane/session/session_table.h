@@ -64,6 +64,8 @@ class SessionTable {
 
   uint32_t size() const { return capacity_ - static_cast<uint32_t>(free_.size()); }
   uint32_t capacity() const { return capacity_; }
+  // The newest watermark applied (milliseconds of export time).
+  int64_t watermark() const { return watermark_ms_; }
   const SessionCounters& counters() const { return counters_; }
   static constexpr size_t kBytesPerSession = sizeof(Session) + 16 /* index */ + 10 /* wheel */;
 

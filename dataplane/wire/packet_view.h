@@ -32,7 +32,7 @@ bool link_type_supported(int linktype);
   X(not_ip, kDrop, "frame carries neither IPv4 nor IPv6 (ARP, LLDP, ...)")                 \
   X(bad_ip_header, kDrop, "IP version, header length or total length is inconsistent")     \
   X(ip_truncated, kDrop, "fewer bytes arrived than the IP header's length says")           \
-  X(ip_fragment, kDrop, "IP fragment of an export packet; fragments are not reassembled")  \
+  X(ip_fragment, kDrop, "IP fragment not reassembled (offline replay; the daemon reassembles)")  \
   X(ipv6_extension_chain, kDrop, "IPv6 extension header chain too long or truncated")      \
   X(not_udp, kDrop, "IP payload is not UDP")                                               \
   X(bad_udp_length, kDrop, "UDP length shorter than its header or longer than the IP payload")

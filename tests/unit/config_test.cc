@@ -59,7 +59,7 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
       {"decoder: {sampling_overrides: [{exporter: nowhere, rate: 5}]}",
        "decoder.sampling_overrides[0].exporter: 'nowhere' is not an IPv4 or IPv6 address"},
       {"decoder: {template_capacity: 0}", "decoder.template_capacity: 0 is outside 1..4194304"},
-      {"alerts: {}", "alerts: unknown section (expected decoder, sessions)"},
+      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, dataplane, output)"},
       {"sessions: [1, 2]", "sessions: expected a mapping of settings"},
       {"sessions: {capacity: 5", "line 1: "},
   };

@@ -1,0 +1,29 @@
+// synwatchd's command line: the configuration file first, then shortcuts that override
+// it (--pcap, --workers, --sessions-out, ...), so one line replays a capture anywhere.
+#pragma once
+
+#include <string>
+
+#include "control/config/synwatch_config.h"
+
+namespace synwatch::daemon {
+
+extern const char kDaemonUsage[];
+
+struct DaemonOptions {
+  std::string config_file;
+  config::SynwatchConfig config;
+  std::string pcap;  // --pcap: the capture behind the net_pcap port
+  bool help = false;
+  bool version = false;
+  bool check_config = false;
+  bool list_counters = false;
+  bool quiet = false;
+};
+
+// "" on success, else the one-line reason (option or "file: field: reason"). The
+// configuration in `out` is complete and validated on success.
+std::string parse_daemon_options(int argc, const char* const* argv, DaemonOptions& out,
+                                 uint32_t cpu_count = machine_cpu_count());
+
+}  // namespace synwatch::daemon

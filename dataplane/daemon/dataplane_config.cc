@@ -1,0 +1,91 @@
+#include "dataplane/daemon/dataplane_config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "dataplane/common/setting_bounds.h"
+
+namespace synwatch::daemon {
+namespace {
+
+bool hex_digits(const std::string& s, size_t from, size_t count) {
+  if (from + count > s.size()) return false;
+  for (size_t i = from; i < from + count; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+// "3b:00.0" or "0000:3b:00.0" (the bus:device.function form DPDK's -a takes).
+bool pci_address(const std::string& s) {
+  const size_t bdf = s.size() == 12 ? 5 : 0;
+  if (s.size() != 7 && s.size() != 12) return false;
+  if (bdf == 5 && !(hex_digits(s, 0, 4) && s[4] == ':')) return false;
+  return hex_digits(s, bdf, 2) && s[bdf + 2] == ':' && hex_digits(s, bdf + 3, 2) &&
+         s[bdf + 5] == '.' && s[bdf + 6] >= '0' && s[bdf + 6] <= '7';
+}
+
+}  // namespace
+
+bool PortConfig::is_pci() const { return pci_address(device); }
+
+std::string PortConfig::port_name() const {
+  if (is_pci()) return device.size() == 7 ? "0000:" + device : device;
+  return device.substr(0, device.find(','));
+}
+
+std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const {
+  std::string problem = check_bounds({
+      {"memory_mb", memory_mb, 64, 1u << 20},
+      {"mbufs_per_socket", mbufs_per_socket, 1023, 1u << 24},
+      {"handoff_ring_size", handoff_ring_size, 64, 1u << 24},
+      {"reassembly_flows", reassembly_flows, 1, 1u << 20},
+      {"reassembly_timeout_ms", reassembly_timeout_ms, 10, 60000},
+      {"udp_receive_buffer_kb", udp_receive_buffer_kb, 64, 1u << 21},
+  });
+  if (!problem.empty()) return problem;
+  if (lcores.size() > 128) return "lcores: at most 128 workers";
+  for (size_t i = 0; i < lcores.size(); ++i) {
+    const std::string field = "lcores[" + std::to_string(i) + "]";
+    if (lcores[i] >= cpu_count)
+      return field + ": lcore " + std::to_string(lcores[i]) +
+             " is out of range (this machine has CPUs 0-" + std::to_string(cpu_count - 1) + ")";
+  }
+  if (main_lcore >= 0 && static_cast<uint32_t>(main_lcore) >= cpu_count)
+    return "main_lcore: lcore " + std::to_string(main_lcore) +
+           " is out of range (this machine has CPUs 0-" + std::to_string(cpu_count - 1) + ")";
+  if (input == InputKind::kDpdk) {
+    if (ports.empty() && need_input) return "ports: missing (input: dpdk needs at least one port)";
+    for (size_t i = 0; i < ports.size(); ++i) {
+      const std::string field = "ports[" + std::to_string(i) + "]";
+      const auto& p = ports[i];
+      if (p.device.empty()) return field + ".device: missing";
+      for (size_t j = 0; j < i; ++j)
+        if (ports[j].port_name() == p.port_name())
+          return field + ".device: '" + p.port_name() + "' is listed twice";
+      problem = check_bounds({{"rx_queues", p.rx_queues, 1, 1024},
+                              {"rx_descriptors", p.rx_descriptors, 64, 65536}});
+      if (!problem.empty()) return field + "." + problem;
+    }
+  } else {
+    if (udp_ports.empty() && need_input) return "udp_ports: missing (input: udp needs at least one port)";
+    for (size_t i = 0; i < udp_ports.size(); ++i)
+      if (udp_ports[i] < 1 || udp_ports[i] > 65535)
+        return "udp_ports[" + std::to_string(i) + "]: " + std::to_string(udp_ports[i]) +
+               " is outside 1..65535";
+    if (udp_listen.empty() && need_input) return "udp_listen: missing (input: udp needs an address)";
+  }
+  return {};
+}
+
+std::string OutputConfig::validate() const {
+  return check_bounds({{"flush_interval_ms", flush_interval_ms, 10, 60000}});
+}
+
+uint32_t machine_cpu_count() {
+  const long n = sysconf(_SC_NPROCESSORS_CONF);
+  return n > 0 ? static_cast<uint32_t>(n) : 1;
+}
+
+}  // namespace synwatch::daemon

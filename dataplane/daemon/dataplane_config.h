@@ -1,0 +1,67 @@
+// What the daemon runs on: its input (DPDK ports or kernel UDP sockets), the cores its
+// workers are pinned to, DPDK's memory, and where its output goes. Read from the
+// `dataplane:` and `output:` sections of the configuration file; the command line's
+// shortcuts (--pcap, --workers, ...) override it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace synwatch::daemon {
+
+enum class InputKind { kDpdk, kUdp };
+
+struct PortConfig {
+  // A PCI address ("0000:3b:00.0", "3b:00.0") or a DPDK virtual device with its
+  // arguments ("net_pcap0,rx_pcap=/tmp/exports.pcap").
+  std::string device;
+  uint32_t rx_queues = 1;
+  uint32_t rx_descriptors = 1024;
+
+  bool is_pci() const;
+  // The name DPDK knows the port by: the vdev name before its arguments, or the PCI
+  // address with its domain.
+  std::string port_name() const;
+};
+
+struct DataplaneConfig {
+  InputKind input = InputKind::kDpdk;
+  // The CPUs the workers are pinned to, one worker each; their count is the number of
+  // workers. Empty: one worker on CPU 0. A CPU listed twice is shared (slower).
+  std::vector<uint32_t> lcores;
+  // The CPU of the main thread (control, output); -1: any CPU the process may use.
+  int32_t main_lcore = -1;
+  bool no_huge = false;          // development mode: no hugepages, anonymous memory
+  bool no_huge_set = false;      // the file said so either way (--pcap defaults it on)
+  uint32_t memory_mb = 512;      // DPDK memory with no_huge (hugepage memory is reserved by the OS)
+  uint32_t mbufs_per_socket = 16383;
+  uint32_t handoff_ring_size = 16384;  // records each worker can queue for each other
+  uint32_t reassembly_flows = 4096;    // fragmented export packets reassembled at once, per worker
+  uint32_t reassembly_timeout_ms = 2000;
+  std::vector<std::string> eal_args;   // more EAL options, passed as given
+  std::vector<PortConfig> ports;       // input: dpdk
+  // input: udp. "::" receives IPv4 as well (dual stack).
+  std::vector<std::string> udp_listen{"::"};
+  std::vector<uint32_t> udp_ports{2055, 4739, 6343};
+  uint32_t udp_receive_buffer_kb = 32768;
+
+  uint32_t workers() const { return lcores.empty() ? 1 : static_cast<uint32_t>(lcores.size()); }
+  // "" when valid, else "field: reason" (fields relative to the dataplane section).
+  // `cpu_count` is the number of CPUs this machine has: lcores must lie below it.
+  // `need_input`: the input must be complete (the daemon, after its command line; a
+  // file alone may leave the ports to --pcap).
+  std::string validate(uint32_t cpu_count, bool need_input) const;
+};
+
+struct OutputConfig {
+  std::string sessions = "-";  // JSON lines; "-" is standard output, "" writes none
+  std::string alerts;          // JSON lines, once detectors exist; "" writes none
+  uint32_t flush_interval_ms = 1000;
+  std::string validate() const;
+};
+
+// The CPUs of this machine (configured, online or not).
+uint32_t machine_cpu_count();
+
+}  // namespace synwatch::daemon

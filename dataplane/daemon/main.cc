@@ -1,0 +1,96 @@
+// synwatchd: the appliance. Receives flow exports on DPDK ports (or kernel UDP
+// sockets), joins their records into TCP sessions on pinned worker cores and writes
+// every decided session; an orderly stop on SIGINT/SIGTERM loses no accepted session.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+
+#include "dataplane/daemon/daemon_options.h"
+#include "dataplane/daemon/daemon_run.h"
+#include "dataplane/replay/replay_summary.h"
+#include "dataplane/runtime/eal_session.h"
+
+namespace {
+
+using namespace synwatch;
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+void on_stop_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+
+void install_signal_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a closed output pipe is a write error, not a silent death
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "synwatchd: %s\n", message.c_str());
+  return 2;
+}
+
+std::FILE* open_output(const std::string& path, std::string& error) {
+  if (path.empty()) return nullptr;
+  if (path == "-") return stdout;
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) error = "cannot write '" + path + "'";
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  daemon::DaemonOptions options;
+  if (std::string problem = daemon::parse_daemon_options(argc, argv, options); !problem.empty())
+    return fail(problem);
+  if (options.help) {
+    std::fputs(daemon::kDaemonUsage, stdout);
+    return 0;
+  }
+  if (options.version) {
+    std::printf("synwatchd %s (%s)\n", SYNWATCH_VERSION, runtime::EalSession::dpdk_version().c_str());
+    return 0;
+  }
+  if (options.list_counters) {
+    replay::print_counter_list(stdout);
+    return 0;
+  }
+  const config::SynwatchConfig& config = options.config;
+  if (options.check_config) {
+    std::printf("synwatchd: %s is valid\n",
+                options.config_file.empty() ? "the configuration" : options.config_file.c_str());
+    return 0;
+  }
+
+  std::string error;
+  std::FILE* sessions_out = open_output(config.output.sessions, error);
+  if (!error.empty()) return fail("output.sessions: " + error);
+  std::FILE* alerts_out = open_output(config.output.alerts, error);
+  if (!error.empty()) return fail("output.alerts: " + error);
+  static char buffer[1 << 20];
+  if (sessions_out != nullptr) std::setvbuf(sessions_out, buffer, _IOFBF, sizeof buffer);
+
+  install_signal_handlers();
+  pipeline::Pipeline pipeline(config.dataplane.workers(), config.decoder, config.sessions,
+                              config.dataplane.handoff_ring_size);
+  replay::SessionWriter writer(sessions_out);
+  daemon::RunReport report;
+  const bool ran = config.dataplane.input == daemon::InputKind::kUdp
+                       ? daemon::run_udp(config, pipeline, writer, g_stop, report, error)
+                       : daemon::run_dpdk(config, pipeline, writer, g_stop, report, error);
+  if (!ran) return fail(error);
+
+  int status = 0;
+  if (sessions_out != nullptr && std::fflush(sessions_out) != 0)
+    status = fail("output.sessions: write failed");
+  if (sessions_out != nullptr && sessions_out != stdout) std::fclose(sessions_out);
+  if (alerts_out != nullptr && alerts_out != stdout) std::fclose(alerts_out);
+  if (!options.quiet) daemon::print_run_summary(stderr, pipeline, writer, report);
+  return status;
+}

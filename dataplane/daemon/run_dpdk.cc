@@ -1,0 +1,65 @@
+// The DPDK input: EAL, ports, one RxPoller per worker lcore.
+#include <chrono>
+#include <thread>
+
+#include "dataplane/daemon/daemon_run.h"
+#include "dataplane/daemon/eal_arguments.h"
+#include "dataplane/pipeline/worker_loop.h"
+#include "dataplane/runtime/dpdk_ports.h"
+#include "dataplane/runtime/eal_session.h"
+#include "dataplane/runtime/lcore_launch.h"
+#include "dataplane/runtime/rx_poller.h"
+
+namespace synwatch::daemon {
+
+bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
+              replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
+              std::string& error) {
+  const DataplaneConfig& d = config.dataplane;
+  auto eal = runtime::EalSession::start(eal_arguments(d, allowed_cpus()), error);
+  if (!eal) return false;
+  std::vector<std::string> warnings;
+  auto ports = runtime::DpdkPorts::start(d, error, warnings);
+  if (!ports) return false;
+  warn(warnings);
+
+  const uint32_t workers = pipeline.size();
+  const auto queues = ports->queues_for(workers);
+  std::vector<std::unique_ptr<runtime::RxPoller>> pollers;
+  bool capture = true;
+  for (uint32_t i = 0; i < workers; ++i) {
+    for (const auto& q : queues[i]) capture &= q.finite;
+    auto p = runtime::RxPoller::create(queues[i], d, error);
+    if (!p) return false;
+    pollers.push_back(std::move(p));
+  }
+  // A capture is replayed without loss and in flow time: same sessions as the offline
+  // replay, whatever the number of workers or the speed of the machine.
+  for (uint32_t i = 0; i < workers; ++i) pipeline.worker(i).set_lossless(capture);
+  report.input = capture ? "capture through DPDK net_pcap, flow time" : "DPDK ports";
+
+  std::vector<std::function<void()>> jobs;
+  for (uint32_t i = 0; i < workers; ++i) {
+    runtime::RxPoller& poller = *pollers[i];
+    jobs.push_back([&pipeline, &poller, &stop, i] {
+      pipeline::run_worker(
+          pipeline, i, [&poller](pipeline::Worker& w) { return poller.poll(w); },
+          [&] { return stop.load(std::memory_order_relaxed) || poller.exhausted(); });
+    });
+  }
+  const auto started = std::chrono::steady_clock::now();
+  if (!runtime::launch_on_worker_lcores(jobs, error)) return false;
+  std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
+  runtime::wait_worker_lcores();
+  ports->stop();
+  writer_thread.join();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.port_lines = ports->describe();
+  for (const auto& p : pollers) report.input_counters.push_back(p->counters());
+  report.input_counters.front().merge(ports->nic_counters());
+  pollers.clear();  // their reassembly tables live in DPDK memory: free before the EAL goes
+  ports.reset();
+  return true;
+}
+
+}  // namespace synwatch::daemon

@@ -1,0 +1,75 @@
+// The kernel UDP input: SO_REUSEPORT sockets, one UdpPoller per worker thread.
+#include <pthread.h>
+#include <time.h>
+
+#include <chrono>
+#include <thread>
+
+#include "dataplane/daemon/daemon_run.h"
+#include "dataplane/pipeline/worker_loop.h"
+#include "dataplane/socket/udp_poller.h"
+#include "dataplane/socket/udp_sockets.h"
+
+namespace synwatch::daemon {
+namespace {
+
+int64_t wall_clock_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+void pin_to_cpu(std::thread& t, uint32_t cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(t.native_handle(), sizeof set, &set);
+}
+
+}  // namespace
+
+bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
+             replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
+             std::string& error) {
+  const DataplaneConfig& d = config.dataplane;
+  std::vector<std::string> warnings;
+  auto sockets = socket_input::UdpSockets::open(d, error, warnings);
+  if (!sockets) return false;
+  warn(warnings);
+  report.input = sockets->description();
+
+  const uint32_t workers = pipeline.size();
+  std::vector<std::unique_ptr<socket_input::UdpPoller>> pollers;
+  for (uint32_t i = 0; i < workers; ++i)
+    pollers.push_back(std::make_unique<socket_input::UdpPoller>(sockets->of_worker(i)));
+
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (uint32_t i = 0; i < workers; ++i) {
+    socket_input::UdpPoller& poller = *pollers[i];
+    threads.emplace_back([&pipeline, &poller, &stop, i] {
+      // Timers on a deadline: the session clock keeps running while exports pause.
+      constexpr auto kTick = std::chrono::milliseconds(100);
+      auto next_tick = std::chrono::steady_clock::now() + kTick;
+      auto poll = [&](pipeline::Worker& w) {
+        const uint32_t n = poller.poll(w);
+        if (n == 0) poller.wait(1);
+        if (std::chrono::steady_clock::now() >= next_tick) {
+          w.tick(wall_clock_ms());
+          next_tick += kTick;
+        }
+        return n;
+      };
+      pipeline::run_worker(pipeline, i, poll, [&] { return stop.load(std::memory_order_relaxed); });
+    });
+    if (!d.lcores.empty()) pin_to_cpu(threads.back(), d.lcores[i]);
+  }
+  std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
+  for (auto& t : threads) t.join();
+  writer_thread.join();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& p : pollers) report.input_counters.push_back(p->counters());
+  return true;
+}
+
+}  // namespace synwatch::daemon

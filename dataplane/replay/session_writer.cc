@@ -1,0 +1,24 @@
+#include "dataplane/replay/session_writer.h"
+
+#include "dataplane/json/session_json.h"
+
+namespace synwatch::replay {
+
+void SessionWriter::on_session(const session::SessionEvent& s) {
+  tally.add(s);
+  if (out_ == nullptr) return;
+  json::JsonLine line;
+  const auto text = json::session_to_json(s, line);
+  std::fwrite(text.data(), 1, text.size(), out_);
+  unflushed_ = true;
+}
+
+void SessionWriter::flush_every(std::chrono::milliseconds interval) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!unflushed_ || now - last_flush_ < interval) return;
+  std::fflush(out_);
+  unflushed_ = false;
+  last_flush_ = now;
+}
+
+}  // namespace synwatch::replay

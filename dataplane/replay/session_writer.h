@@ -1,0 +1,30 @@
+// SessionWriter: decided sessions as JSON lines (DESIGN.md section 5) to a stream, and
+// their tally for the summary. Shared by synwatch-replay and synwatchd's writer thread.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+
+#include "dataplane/replay/session_summary.h"
+#include "dataplane/session/session_event.h"
+
+namespace synwatch::replay {
+
+class SessionWriter : public session::SessionSink {
+ public:
+  // `out` may be null: tally only.
+  explicit SessionWriter(std::FILE* out) : out_(out) {}
+  void on_session(const session::SessionEvent& s) override;
+  // Flushes what was written if `interval` has passed since the last flush (live
+  // output reaches readers of the file without waiting for a full buffer).
+  void flush_every(std::chrono::milliseconds interval);
+
+  SessionTally tally;
+
+ private:
+  std::FILE* out_;
+  bool unflushed_ = false;
+  std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace synwatch::replay

@@ -1,0 +1,98 @@
+#include "dataplane/socket/udp_poller.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace synwatch::socket_input {
+
+struct UdpPoller::Buffers {
+  mmsghdr messages[kBatch];
+  iovec iov[kBatch];
+  sockaddr_storage from[kBatch];
+  alignas(cmsghdr) uint8_t control[kBatch][CMSG_SPACE(sizeof(uint32_t))];
+  uint8_t data[kBatch][kMaxDatagram];
+};
+
+UdpPoller::UdpPoller(std::vector<int> fds)
+    : fds_(std::move(fds)), kernel_drops_(fds_.size(), 0), buffers_(std::make_unique<Buffers>()) {}
+
+UdpPoller::~UdpPoller() = default;
+
+namespace {
+
+int64_t wall_clock_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+wire::IpAddress source_of(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&ss);
+    return wire::IpAddress::v4_bytes(reinterpret_cast<const uint8_t*>(&sin->sin_addr));
+  }
+  const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&sin6->sin6_addr);
+  // A dual-stack socket reports IPv4 exporters as ::ffff:a.b.c.d; they are IPv4.
+  if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) return wire::IpAddress::v4_bytes(bytes + 12);
+  return wire::IpAddress::v6_bytes(bytes);
+}
+
+}  // namespace
+
+uint32_t UdpPoller::poll(pipeline::Worker& worker) {
+  Buffers& b = *buffers_;
+  uint32_t delivered = 0;
+  for (size_t s = 0; s < fds_.size(); ++s) {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      b.iov[i] = {b.data[i], kMaxDatagram};
+      msghdr& h = b.messages[i].msg_hdr;
+      h = {};
+      h.msg_name = &b.from[i];
+      h.msg_namelen = sizeof b.from[i];
+      h.msg_iov = &b.iov[i];
+      h.msg_iovlen = 1;
+      h.msg_control = b.control[i];
+      h.msg_controllen = sizeof b.control[i];
+    }
+    const int n = recvmmsg(fds_[s], b.messages, kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        counters_.add(wire::InputCounter::receive_error);
+      continue;
+    }
+    counters_.add(wire::InputCounter::frames_received, static_cast<uint64_t>(n));
+    const int64_t now_ms = wall_clock_ms();
+    for (int i = 0; i < n; ++i) {
+      msghdr& h = b.messages[i].msg_hdr;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+        uint32_t total;
+        std::memcpy(&total, CMSG_DATA(c), sizeof total);
+        counters_.add(wire::InputCounter::socket_buffer_overflow, total - kernel_drops_[s]);
+        kernel_drops_[s] = total;
+      }
+      if (h.msg_flags & MSG_TRUNC) {
+        counters_.add(wire::InputCounter::datagram_truncated);
+        continue;
+      }
+      const decode::ExportContext ctx{source_of(b.from[i]), now_ms};
+      worker.on_datagram(ctx, b.data[i], b.messages[i].msg_len);
+      ++delivered;
+    }
+  }
+  return delivered;
+}
+
+void UdpPoller::wait(int timeout_ms) {
+  pollfd fds[64];
+  const size_t n = fds_.size() < 64 ? fds_.size() : 64;
+  for (size_t i = 0; i < n; ++i) fds[i] = {fds_[i], POLLIN, 0};
+  ::poll(fds, n, timeout_ms);
+}
+
+}  // namespace synwatch::socket_input
