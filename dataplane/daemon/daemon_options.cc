@@ -1,5 +1,9 @@
 #include "dataplane/daemon/daemon_options.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "dataplane/common/command_line.h"
 
 namespace synwatch::daemon {
@@ -71,6 +75,11 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       if (value.find(',') != std::string_view::npos)
         return "--pcap: '" + std::string(value) + "': DPDK cannot open a path with a comma";
       out.pcap = value;
+      if (std::FILE* f = std::fopen(out.pcap.c_str(), "rb")) {
+        std::fclose(f);
+      } else {
+        return "--pcap: cannot read '" + out.pcap + "': " + std::strerror(errno);
+      }
     } else if (line.option("--udp-port", value)) {
       uint32_t port;
       if (!parse_u32(value, port) || port < 1 || port > 65535)

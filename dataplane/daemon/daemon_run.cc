@@ -58,14 +58,17 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
   writer.tally.print(out);
   replay::CounterReport report_rows(out);
   input.values[static_cast<size_t>(wire::InputCounter::frames_received)] = 0;  // shown above
-  report_rows.add("input", input.values, wire::kInputCounterNames, wire::kInputCounterHelp);
-  report_rows.add("packet", packets.values, wire::kPacketCounterNames, wire::kPacketCounterHelp);
-  report_rows.add("decode", decode.values, decode::kDecodeCounterNames, decode::kDecodeCounterHelp);
+  report_rows.add("input", input.values, wire::kInputCounterNames,
+                  wire::kInputCounterKinds, wire::kInputCounterHelp);
+  report_rows.add("packet", packets.values, wire::kPacketCounterNames,
+                  wire::kPacketCounterKinds, wire::kPacketCounterHelp);
+  report_rows.add("decode", decode.values, decode::kDecodeCounterNames,
+                  decode::kDecodeCounterKinds, decode::kDecodeCounterHelp);
   report_rows.add("session", sessions.values, session::kSessionCounterNames,
-                  session::kSessionCounterHelp);
+                  session::kSessionCounterKinds, session::kSessionCounterHelp);
   report_rows.add("pipeline", handoff.values, pipeline::kPipelineCounterNames,
-                  pipeline::kPipelineCounterHelp);
-  if (!report_rows.any()) std::fprintf(out, "  no drops\n");
+                  pipeline::kPipelineCounterKinds, pipeline::kPipelineCounterHelp);
+  report_rows.print_total();
 }
 
 }  // namespace synwatch::daemon

@@ -15,6 +15,11 @@ void CounterReport::row(const char* layer, std::string_view name, uint64_t value
                name.data(), value, static_cast<int>(help.size()), help.data());
 }
 
+void CounterReport::print_total() const {
+  if (dropped_ == 0) std::fprintf(out_, "  dropped or lost: none\n");
+  else std::fprintf(out_, "  dropped or lost: %" PRIu64 " (drop and loss counters above)\n", dropped_);
+}
+
 void print_exporters(std::FILE* out, const decode::Decoder& d, bool header) {
   if (header)
     std::fprintf(out, "  %-39s %10s %10s %10s %10s\n", "exporter", "packets", "records", "dropped",
@@ -32,7 +37,8 @@ void print_exporters(std::FILE* out, const decode::Decoder& d, bool header) {
 
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters) {
   CounterReport report(out);
-  report.add("session", counters.values, session::kSessionCounterNames, session::kSessionCounterHelp);
+  report.add("session", counters.values, session::kSessionCounterNames,
+             session::kSessionCounterKinds, session::kSessionCounterHelp);
 }
 
 void print_counter_list(std::FILE* out) {
@@ -73,10 +79,11 @@ void print_summary(std::FILE* out, const Replay& replay) {
   // Per exporter: what it sent, what it lost on the way, what was dropped.
   print_exporters(out, d, true);
   CounterReport report(out);
-  report.add("packet", s.packet_counters.values, wire::kPacketCounterNames, wire::kPacketCounterHelp);
+  report.add("packet", s.packet_counters.values, wire::kPacketCounterNames,
+             wire::kPacketCounterKinds, wire::kPacketCounterHelp);
   report.add("decode", d.total_counters().values, decode::kDecodeCounterNames,
-             decode::kDecodeCounterHelp);
-  if (!report.any()) std::fprintf(out, "  no drops\n");
+             decode::kDecodeCounterKinds, decode::kDecodeCounterHelp);
+  report.print_total();
 }
 
 }  // namespace synwatch::replay

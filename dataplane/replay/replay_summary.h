@@ -6,6 +6,7 @@
 
 #include "dataplane/replay/replay.h"
 #include "dataplane/session/session_counters.h"
+#include "dataplane/wire/counter_list.h"
 
 namespace synwatch::replay {
 
@@ -16,18 +17,23 @@ void print_summary(std::FILE* out, const Replay& replay);
 class CounterReport {
  public:
   explicit CounterReport(std::FILE* out) : out_(out) {}
-  template <size_t N, typename Names, typename Help>
+  template <size_t N, typename Names, typename Kinds, typename Help>
   void add(const char* layer, const std::array<uint64_t, N>& values, const Names& names,
-           const Help& help) {
-    for (size_t i = 0; i < N; ++i)
-      if (values[i] != 0) row(layer, names[i], values[i], help[i]);
+           const Kinds& kinds, const Help& help) {
+    for (size_t i = 0; i < N; ++i) {
+      if (values[i] == 0) continue;
+      row(layer, names[i], values[i], help[i]);
+      if (kinds[i] != wire::CounterKind::kEvent) dropped_ += values[i];
+    }
   }
-  bool any() const { return any_; }
+  // The closing line: "dropped or lost: none" or the total.
+  void print_total() const;
 
  private:
   void row(const char* layer, std::string_view name, uint64_t value, std::string_view help);
   std::FILE* out_;
   bool any_ = false;
+  uint64_t dropped_ = 0;
 };
 
 // One row per exporter the decoder knows: packets, records, dropped, lost.
