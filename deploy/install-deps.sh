@@ -14,9 +14,11 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev nlohmann-json3-dev
 )
-capture_packages=(softflowd pmacct tshark tcpdump iproute2 iputils-ping python3 curl)
+# Real peers the test suite runs against (the live exporter test).
+test_packages=(softflowd)
+capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl)
 
-wanted=("${build_packages[@]}")
+wanted=("${build_packages[@]}" "${test_packages[@]}")
 [[ "${1:-}" == "--captures" ]] && wanted+=("${capture_packages[@]}")
 
 missing=()

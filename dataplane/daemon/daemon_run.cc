@@ -11,6 +11,11 @@ void warn(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::fprintf(stderr, "synwatchd: warning: %s\n", w.c_str());
 }
 
+void announce(const pipeline::Pipeline& pipeline, const std::string& input) {
+  std::fprintf(stderr, "synwatchd: receiving on %s with %u worker%s\n", input.c_str(), pipeline.size(),
+               pipeline.size() == 1 ? "" : "s");
+}
+
 void write_sessions(pipeline::Pipeline& pipeline, replay::SessionWriter& writer,
                     const OutputConfig& output) {
   const std::chrono::milliseconds interval(output.flush_interval_ms);
@@ -52,7 +57,7 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
   bool header = true;
   for (uint32_t i = 0; i < pipeline.size(); ++i) {
     if (pipeline.worker(i).decoder().exporters().size() == 0) continue;
-    replay::print_exporters(out, pipeline.worker(i).decoder(), header);
+    replay::print_exporters(out, pipeline.worker(i).decoder(), header, static_cast<int>(i));
     header = false;
   }
   writer.tally.print(out);

@@ -31,6 +31,8 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
              replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
              std::string& error);
 
+// Prints "synwatchd: receiving on INPUT with N workers" once the input is ready.
+void announce(const pipeline::Pipeline& pipeline, const std::string& input);
 // Prints "synwatchd: warning: ..." lines.
 void warn(const std::vector<std::string>& warnings);
 

@@ -37,6 +37,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   // replay, whatever the number of workers or the speed of the machine.
   for (uint32_t i = 0; i < workers; ++i) pipeline.worker(i).set_lossless(capture);
   report.input = capture ? "capture through DPDK net_pcap, flow time" : "DPDK ports";
+  announce(pipeline, "DPDK port(s) " + ports->names() + (capture ? ", replaying in flow time" : ""));
 
   std::vector<std::function<void()>> jobs;
   for (uint32_t i = 0; i < workers; ++i) {

@@ -37,6 +37,7 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
   if (!sockets) return false;
   warn(warnings);
   report.input = sockets->description();
+  announce(pipeline, report.input);
 
   const uint32_t workers = pipeline.size();
   std::vector<std::unique_ptr<socket_input::UdpPoller>> pollers;

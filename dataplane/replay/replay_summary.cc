@@ -20,18 +20,20 @@ void CounterReport::print_total() const {
   else std::fprintf(out_, "  dropped or lost: %" PRIu64 " (drop and loss counters above)\n", dropped_);
 }
 
-void print_exporters(std::FILE* out, const decode::Decoder& d, bool header) {
+void print_exporters(std::FILE* out, const decode::Decoder& d, bool header, int worker) {
   if (header)
-    std::fprintf(out, "  %-39s %10s %10s %10s %10s\n", "exporter", "packets", "records", "dropped",
-                 "lost");
+    std::fprintf(out, "  %-39s %10s %10s %10s %10s%s\n", "exporter", "packets", "records", "dropped",
+                 "lost", worker >= 0 ? "  worker" : "");
   d.exporters().for_each([&](const wire::IpAddress& address, const decode::ExporterState& e) {
     uint64_t dropped = 0, lost = 0;
     for (size_t i = 0; i < decode::kDecodeCounterCount; ++i) {
       if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kDrop) dropped += e.counters.values[i];
       if (decode::kDecodeCounterKinds[i] == wire::CounterKind::kLoss) lost += e.counters.values[i];
     }
-    std::fprintf(out, "  %-39s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+    std::fprintf(out, "  %-39s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64,
                  address.to_string().c_str(), e.packets, e.records, dropped, lost);
+    if (worker >= 0) std::fprintf(out, "  %6d", worker);
+    std::fputc('\n', out);
   });
 }
 

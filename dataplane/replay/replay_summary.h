@@ -36,8 +36,9 @@ class CounterReport {
   uint64_t dropped_ = 0;
 };
 
-// One row per exporter the decoder knows: packets, records, dropped, lost.
-void print_exporters(std::FILE* out, const decode::Decoder& decoder, bool header);
+// One row per exporter the decoder knows: packets, records, dropped, lost; with the
+// worker that decoded it when `worker` >= 0.
+void print_exporters(std::FILE* out, const decode::Decoder& decoder, bool header, int worker = -1);
 
 // The session layer's counters that moved, with their meaning.
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters);

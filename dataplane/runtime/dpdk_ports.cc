@@ -136,6 +136,12 @@ wire::InputCounters DpdkPorts::nic_counters() const {
   return c;
 }
 
+std::string DpdkPorts::names() const {
+  std::string out;
+  for (const auto& p : ports_) out += (out.empty() ? "" : ", ") + p.name + " (" + p.driver + ")";
+  return out;
+}
+
 std::vector<std::string> DpdkPorts::describe() const {
   std::vector<std::string> lines;
   for (const auto& p : ports_) {

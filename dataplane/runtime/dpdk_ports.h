@@ -43,6 +43,8 @@ class DpdkPorts {
   void stop();
   // The NIC's drop counters, summed over ports, as input counters.
   wire::InputCounters nic_counters() const;
+  // "net_pcap0 (net_pcap), 0000:3b:00.0 (mlx5_pci)"
+  std::string names() const;
   // One line per port: name, driver, queues, RSS, what it received.
   std::vector<std::string> describe() const;
 

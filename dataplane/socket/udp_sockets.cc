@@ -127,8 +127,7 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
                        "); datagrams are spread by the kernel's own hash of address and port");
   if (small_buffer)
     warnings.push_back("socket receive buffers are limited by net.core.rmem_max (not running as root?)");
-  s->description_ = "udp " + where + " (" + std::to_string(workers) + " worker" +
-                    (workers == 1 ? "" : "s") + (workers > 1 && steered ? ", steered by exporter address)" : ")");
+  s->description_ = "udp " + where + (workers > 1 && steered ? " (steered to workers by exporter address)" : "");
   return s;
 }
 

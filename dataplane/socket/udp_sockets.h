@@ -26,7 +26,7 @@ class UdpSockets {
 
   // Worker i's sockets, one per listen address and port.
   const std::vector<int>& of_worker(uint32_t worker) const { return fds_[worker]; }
-  // "udp [::]:2055, [::]:4739 ... (2 workers, steered by exporter address)"
+  // "udp [::]:2055, [::]:4739, [::]:6343 (steered to workers by exporter address)"
   const std::string& description() const { return description_; }
 
  private:

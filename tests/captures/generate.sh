@@ -140,7 +140,7 @@ export_with() {  # name port dissector command...
 
 softflowd_export() {  # name port version
   export_with "$1" "$2" cflow softflowd -d -r traffic.pcap -n "127.0.0.1:$2" -v "$3" \
-    $([[ $3 != 5 ]] && echo -6) -a -m 65536 -t maxlife=30 -p "$work/softflowd.pid"
+    $([[ $3 != 5 ]] && echo -6) -a -m 65536 -t maxlife=30 -p "$work/softflowd.pid" -c none
 }
 
 pmacct_export() {  # name port plugin-lines...

@@ -18,12 +18,20 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, const std::filesyst
   args.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    // A test started from a background job inherits SIGINT and SIGQUIT ignored; the
+    // programs under test (softflowd stops itself with SIGINT) need the defaults.
+    for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGPIPE}) ::signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int in = ::open("/dev/null", O_RDONLY);
     dup2(in, 0);
     dup2(o, 1);
     dup2(e, 2);
+    // Nothing of the test process leaks into the program under test.
+    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
     execv(args[0], args.data());
     _exit(127);
   }
