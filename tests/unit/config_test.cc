@@ -74,10 +74,47 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
 
 TEST(Config, TheShippedExampleIsValid) {
   SynwatchConfig c;
-  EXPECT_EQ(load_config_file(std::string(SYNWATCH_SOURCE_DIR) + "/deploy/synwatch.example.yaml", c), "");
+  EXPECT_EQ(load_config_file(std::string(SYNWATCH_SOURCE_DIR) + "/deploy/synwatch.example.yaml", c, 64), "");
   EXPECT_EQ(c.sessions.services.size(), 1u);
   EXPECT_EQ(c.sessions.external.size(), 1u);
   EXPECT_EQ(c.decoder.sampling_overrides.size(), 1u);
+  EXPECT_EQ(c.dataplane.lcores, (std::vector<uint32_t>{0, 1}));
+  ASSERT_EQ(c.dataplane.ports.size(), 1u);
+  EXPECT_TRUE(c.dataplane.ports[0].is_pci());
+  EXPECT_EQ(c.dataplane.ports[0].rx_queues, 2u);
+  EXPECT_EQ(c.dataplane.udp_ports, (std::vector<uint32_t>{2055, 4739, 6343}));
+  EXPECT_EQ(c.output.sessions, "-");
+}
+
+TEST(Config, ReadsTheDataplaneAndOutputSections) {
+  SynwatchConfig c;
+  const std::string yaml = R"(
+dataplane:
+  input: udp
+  lcores: [2, 3, 5]
+  main_lcore: 1
+  no_huge: true
+  udp_listen: ["0.0.0.0", "2001:db8::1"]
+  udp_ports: [9995]
+  ports: [{device: "net_pcap0,rx_pcap=/tmp/x.pcap"}]
+output: {sessions: /var/log/synwatch/sessions.jsonl, flush_interval_ms: 250}
+)";
+  ASSERT_EQ(parse_config(yaml, c, 8), "");
+  EXPECT_EQ(c.dataplane.input, daemon::InputKind::kUdp);
+  EXPECT_EQ(c.dataplane.workers(), 3u);
+  EXPECT_EQ(c.dataplane.main_lcore, 1);
+  EXPECT_TRUE(c.dataplane.no_huge && c.dataplane.no_huge_set);
+  EXPECT_EQ(c.dataplane.udp_listen.size(), 2u);
+  EXPECT_EQ(c.dataplane.ports[0].port_name(), "net_pcap0");
+  EXPECT_FALSE(c.dataplane.ports[0].is_pci());
+  EXPECT_EQ(c.output.flush_interval_ms, 250u);
+  // Four CPUs: lcore 5 is out of range, and nothing changes.
+  SynwatchConfig small;
+  EXPECT_EQ(parse_config(yaml, small, 4),
+            "dataplane.lcores[2]: lcore 5 is out of range (this machine has CPUs 0-3)");
+  EXPECT_TRUE(small.dataplane.lcores.empty());
+  EXPECT_EQ(parse_config("dataplane: {udp_listen: [localhost]}", small, 4),
+            "dataplane.udp_listen[0]: 'localhost' is not an IPv4 or IPv6 address");
 }
 
 TEST(Config, MissingFileIsNamed) {
