@@ -26,6 +26,7 @@ const char kDaemonUsage[] =
     "  --sessions-out FILE    write sessions as JSON lines to FILE ('-': standard output,\n"
     "                         the default)\n"
     "  --alerts-out FILE      write alerts as JSON lines to FILE\n"
+    "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
     "  --list-counters        list every drop, loss and event counter with its meaning\n"
@@ -39,7 +40,7 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out"});
+                                          "--sessions-out", "--alerts-out", "--duration"});
       !m.empty())
     return m;
   out.config_file = line.find("--config");
@@ -94,6 +95,9 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       // More workers than CPUs share them (slower, but it runs; the daemon warns).
       d.lcores.clear();
       for (uint32_t i = 0; i < n; ++i) d.lcores.push_back(i % cpu_count);
+    } else if (line.option("--duration", value)) {
+      if (!parse_u32(value, out.duration_s) || out.duration_s < 1 || out.duration_s > 86400 * 366)
+        return "--duration: '" + std::string(value) + "' is not a number of seconds (1..31622400)";
     } else if (line.option("--sessions-out", value)) {
       out.config.output.sessions = value;
     } else if (line.option("--alerts-out", value)) {

@@ -19,6 +19,7 @@ struct DaemonOptions {
   bool check_config = false;
   bool list_counters = false;
   bool quiet = false;
+  uint32_t duration_s = 0;  // --duration: stop after this long, as on SIGTERM (0: never)
 };
 
 // "" on success, else the one-line reason (option or "file: field: reason"). The

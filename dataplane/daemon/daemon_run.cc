@@ -22,37 +22,63 @@ void write_sessions(pipeline::Pipeline& pipeline, replay::SessionWriter& writer,
   pipeline::drain_sessions(pipeline, writer, [&] { writer.flush_every(interval); });
 }
 
+namespace {
+
+// One line of the worker table.
+struct WorkerRow {
+  uint64_t frames = 0, datagrams = 0, records = 0, handed_off = 0, sessions = 0;
+  void add(const WorkerRow& o) {
+    frames += o.frames, datagrams += o.datagrams, records += o.records;
+    handed_off += o.handed_off, sessions += o.sessions;
+  }
+};
+
+WorkerRow row_of(const pipeline::Worker& w, const wire::InputCounters* input) {
+  WorkerRow r;
+  if (input != nullptr) r.frames = input->get(wire::InputCounter::frames_received);
+  r.datagrams = w.datagrams();
+  w.decoder().exporters().for_each(
+      [&](const wire::IpAddress&, const decode::ExporterState& e) { r.records += e.records; });
+  r.handed_off = w.counters().get(pipeline::PipelineCounter::records_handed_off);
+  r.sessions = w.table().counters().get(session::SessionCounter::sessions_created);
+  return r;
+}
+
+void print_row(std::FILE* out, const std::string& label, const WorkerRow& r, double seconds) {
+  const double rate = seconds > 0 ? static_cast<double>(r.records) / seconds : 0;
+  std::fprintf(out, "  %-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12.0f %12" PRIu64 " %12" PRIu64 "\n",
+               label.c_str(), r.frames, r.datagrams, r.records, rate, r.handed_off, r.sessions);
+}
+
+}  // namespace
+
 void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
                        const replay::SessionWriter& writer, const RunReport& report) {
   std::fprintf(out, "synwatchd: %u worker%s, %s, %.2f s\n", pipeline.size(),
                pipeline.size() == 1 ? "" : "s", report.input.c_str(), report.seconds);
   for (const auto& line : report.port_lines) std::fprintf(out, "  %s\n", line.c_str());
 
-  std::fprintf(out, "  %-6s %12s %12s %12s %12s %12s\n", "worker", "frames", "datagrams", "records",
-               "handed off", "sessions");  // sessions: created
+  std::fprintf(out, "  %-6s %12s %12s %12s %12s %12s %12s\n", "worker", "frames", "datagrams",
+               "records", "records/s", "handed off", "sessions");
   wire::InputCounters input;
   wire::PacketCounters packets;
   decode::DecodeCounters decode;
   session::SessionCounters sessions;
   pipeline::PipelineCounters handoff;
+  WorkerRow all;
   for (uint32_t i = 0; i < pipeline.size(); ++i) {
     const pipeline::Worker& w = pipeline.worker(i);
-    uint64_t records = 0;
-    w.decoder().exporters().for_each(
-        [&](const wire::IpAddress&, const decode::ExporterState& e) { records += e.records; });
-    const uint64_t frames = i < report.input_counters.size()
-                                ? report.input_counters[i].get(wire::InputCounter::frames_received)
-                                : 0;
-    std::fprintf(out, "  %-6u %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
-                 i, frames, w.datagrams(), records,
-                 w.counters().get(pipeline::PipelineCounter::records_handed_off),
-                 w.table().counters().get(session::SessionCounter::sessions_created));
-    if (i < report.input_counters.size()) input.merge(report.input_counters[i]);
+    const bool has_input = i < report.input_counters.size();
+    const WorkerRow row = row_of(w, has_input ? &report.input_counters[i] : nullptr);
+    print_row(out, std::to_string(i), row, report.seconds);
+    all.add(row);
+    if (has_input) input.merge(report.input_counters[i]);
     packets.merge(w.packet_counters());
     decode.merge(w.decoder().total_counters());
     sessions.merge(w.table().counters());
     handoff.merge(w.counters());
   }
+  if (pipeline.size() > 1) print_row(out, "all", all, report.seconds);
   // Each exporter is decoded by one worker (RSS or socket steering by its address).
   bool header = true;
   for (uint32_t i = 0; i < pipeline.size(); ++i) {

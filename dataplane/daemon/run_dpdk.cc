@@ -51,6 +51,12 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   const auto started = std::chrono::steady_clock::now();
   if (!runtime::launch_on_worker_lcores(jobs, error)) return false;
   std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
+  // EAL's wait spins; the main thread sleeps instead, leaving its CPU to the workers.
+  for (bool all_done = false; !all_done;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    all_done = true;
+    for (uint32_t i = 0; i < workers; ++i) all_done &= pipeline.worker(i).sessions_finished();
+  }
   runtime::wait_worker_lcores();
   ports->stop();
   writer_thread.join();

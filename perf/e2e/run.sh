@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# End-to-end throughput of synwatchd: generated export captures replayed in a loop by
+# DPDK's net_pcap (infinite_rx) through the whole pipeline (rx, decode, hand-off, join,
+# classify), with 1 worker and with 2 workers (the exporters dealt over two ports, as
+# RSS deals them over two queues). Prints records/s and drops per run and the medians.
+#
+#   perf/e2e/run.sh                 NetFlow v9 (the issue's figure)
+#   perf/e2e/run.sh v5 v9 ipfix sflow
+#   RECORDS=2000000 EXPORTERS=64 SECONDS_PER_RUN=10 RUNS=3 BUILD=build perf/e2e/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=${BUILD:-build}
+records=${RECORDS:-2000000}
+exporters=${EXPORTERS:-64}
+seconds=${SECONDS_PER_RUN:-10}
+runs=${RUNS:-3}
+formats=("${@:-v9}")
+work=${WORK:-/tmp/synwatch-e2e}
+cpus=$(nproc)
+
+cmake --build "$build" --target synwatchd synwatch-make-exports >/dev/null
+mkdir -p "$work"
+
+# mbufs for every packet of the looped captures plus what is in flight, and memory for them.
+pool_for() {  # packets
+  local need=$(($1 + 16384)) size=1023
+  while ((size < need)); do size=$((size * 2 + 1)); done
+  echo "$size $((size * 2560 / 1048576 + 256))"
+}
+
+config() {  # workers packets files...
+  local workers=$1 packets=$2
+  shift 2
+  read -r mbufs memory < <(pool_for "$packets")
+  local lcores main
+  if ((workers == 1)); then
+    lcores="[$((cpus > 1 ? 1 : 0))]"
+  else
+    lcores="[$(seq -s, 0 $((workers - 1)))]"
+  fi
+  echo "dataplane:"
+  echo "  no_huge: true"
+  echo "  memory_mb: $memory"
+  echo "  mbufs_per_socket: $mbufs"
+  echo "  lcores: $lcores"
+  echo "  main_lcore: 0"
+  echo "  ports:"
+  local i=0
+  for f in "$@"; do
+    echo "    - {device: \"net_pcap$i,rx_pcap=$f,infinite_rx=1\"}"
+    i=$((i + 1))
+  done
+  echo "output: {sessions: \"\"}"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+printf '%-6s %-7s %-6s %14s %16s %10s\n' format workers run "records/s" "per worker" dropped
+for format in "${formats[@]}"; do
+  one="$work/$format.pcap"
+  two="$work/$format-split.pcap"
+  log=$("$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
+    --exporters "$exporters" -o "$one" 2>&1)
+  packets=$(sed -E 's/.* in ([0-9]+) packets.*/\1/' <<<"$log")
+  "$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
+    --exporters "$exporters" --split 2 -o "$two" 2>/dev/null
+  for workers in 1 2; do
+    if ((workers == 1)); then
+      config 1 "$packets" "$one" >"$work/e2e.yaml"
+    else
+      config 2 "$packets" "$two.0" "$two.1" >"$work/e2e.yaml"
+    fi
+    rates=()
+    for run in $(seq 1 "$runs"); do
+      "$build/dataplane/daemon/synwatchd" --config "$work/e2e.yaml" --duration "$seconds" \
+        2>"$work/summary.txt" >/dev/null
+      # The "all" row with several workers, worker 0's row with one: records/s is column 5.
+      if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
+      rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
+      dropped=$(sed -nE 's/^  dropped or lost: ([0-9]+|none).*/\1/p' "$work/summary.txt")
+      rates+=("$rate")
+      printf '%-6s %-7s %-6s %14s %16s %10s\n' "$format" "$workers" "$run" "$rate" \
+        "$((rate / workers))" "$dropped"
+    done
+    m=$(printf '%s\n' "${rates[@]}" | median)
+    printf '%-6s %-7s %-6s %14s %16s\n' "$format" "$workers" median "$m" "$((m / workers))"
+  done
+done
+echo "summary of the last run: $work/summary.txt"
