@@ -1,6 +1,7 @@
 #include "dataplane/daemon/daemon_run.h"
 
 #include <cinttypes>
+#include <thread>
 
 #include "dataplane/pipeline/worker_loop.h"
 #include "dataplane/replay/replay_summary.h"
@@ -14,6 +15,14 @@ void warn(const std::vector<std::string>& warnings) {
 void announce(const pipeline::Pipeline& pipeline, const std::string& input) {
   std::fprintf(stderr, "synwatchd: receiving on %s with %u worker%s\n", input.c_str(), pipeline.size(),
                pipeline.size() == 1 ? "" : "s");
+}
+
+void stop_after(std::atomic<bool>& stop, uint32_t seconds) {
+  if (seconds == 0) return;
+  std::thread([&stop, seconds] {
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    stop.store(true, std::memory_order_relaxed);
+  }).detach();
 }
 
 void write_sessions(pipeline::Pipeline& pipeline, replay::SessionWriter& writer,

@@ -24,12 +24,16 @@ struct RunReport {
 
 // Runs until `stop` is set or a capture input ends. Start-up problems return false with
 // a one-line reason in `error` (nothing was received); `warnings` go to the operator.
+// `duration_s` > 0 sets `stop` that long after the workers start (benchmarks).
 bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-              replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
-              std::string& error);
+              replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+              RunReport& report, std::string& error);
 bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-             replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
-             std::string& error);
+             replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+             RunReport& report, std::string& error);
+
+// Sets `stop` after `seconds` (0: never), on a detached thread.
+void stop_after(std::atomic<bool>& stop, uint32_t seconds);
 
 // Prints "synwatchd: receiving on INPUT with N workers" once the input is ready.
 void announce(const pipeline::Pipeline& pipeline, const std::string& input);

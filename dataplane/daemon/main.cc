@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
@@ -78,19 +77,14 @@ int main(int argc, char** argv) {
   if (sessions_out != nullptr) std::setvbuf(sessions_out, buffer, _IOFBF, sizeof buffer);
 
   install_signal_handlers();
-  if (options.duration_s > 0) {
-    std::thread([seconds = options.duration_s] {
-      std::this_thread::sleep_for(std::chrono::seconds(seconds));
-      g_stop.store(true, std::memory_order_relaxed);
-    }).detach();
-  }
+
   pipeline::Pipeline pipeline(config.dataplane.workers(), config.decoder, config.sessions,
                               config.dataplane.handoff_ring_size);
   replay::SessionWriter writer(sessions_out);
   daemon::RunReport report;
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
-                       ? daemon::run_udp(config, pipeline, writer, g_stop, report, error)
-                       : daemon::run_dpdk(config, pipeline, writer, g_stop, report, error);
+                       ? daemon::run_udp(config, pipeline, writer, g_stop, options.duration_s, report, error)
+                       : daemon::run_dpdk(config, pipeline, writer, g_stop, options.duration_s, report, error);
   if (!ran) return fail(error);
 
   int status = 0;

@@ -13,8 +13,8 @@
 namespace synwatch::daemon {
 
 bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-              replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
-              std::string& error) {
+              replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+              RunReport& report, std::string& error) {
   const DataplaneConfig& d = config.dataplane;
   auto eal = runtime::EalSession::start(eal_arguments(d, allowed_cpus()), error);
   if (!eal) return false;
@@ -50,6 +50,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   }
   const auto started = std::chrono::steady_clock::now();
   if (!runtime::launch_on_worker_lcores(jobs, error)) return false;
+  stop_after(stop, duration_s);
   std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
   // EAL's wait spins; the main thread sleeps instead, leaving its CPU to the workers.
   for (bool all_done = false; !all_done;) {

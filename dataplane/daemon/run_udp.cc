@@ -29,8 +29,8 @@ void pin_to_cpu(std::thread& t, uint32_t cpu) {
 }  // namespace
 
 bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-             replay::SessionWriter& writer, const std::atomic<bool>& stop, RunReport& report,
-             std::string& error) {
+             replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+             RunReport& report, std::string& error) {
   const DataplaneConfig& d = config.dataplane;
   std::vector<std::string> warnings;
   auto sockets = socket_input::UdpSockets::open(d, error, warnings);
@@ -65,6 +65,7 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
     });
     if (!d.lcores.empty()) pin_to_cpu(threads.back(), d.lcores[i]);
   }
+  stop_after(stop, duration_s);
   std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
   for (auto& t : threads) t.join();
   writer_thread.join();

@@ -26,7 +26,7 @@ mkdir -p "$work"
 pool_for() {  # packets
   local need=$(($1 + 16384)) size=1023
   while ((size < need)); do size=$((size * 2 + 1)); done
-  echo "$size $((size * 2560 / 1048576 + 256))"
+  echo "$size $((size * 4096 / 1048576 + 512))"
 }
 
 config() {  # workers packets files...
@@ -73,8 +73,11 @@ for format in "${formats[@]}"; do
     fi
     rates=()
     for run in $(seq 1 "$runs"); do
-      "$build/dataplane/daemon/synwatchd" --config "$work/e2e.yaml" --duration "$seconds" \
-        2>"$work/summary.txt" >/dev/null
+      if ! "$build/dataplane/daemon/synwatchd" --config "$work/e2e.yaml" --duration "$seconds" \
+        2>"$work/summary.txt" >/dev/null; then
+        cat "$work/summary.txt" >&2
+        exit 1
+      fi
       # The "all" row with several workers, worker 0's row with one: records/s is column 5.
       if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
       rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
