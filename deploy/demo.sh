@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
-# The demo: installs what is missing, builds, and decodes the bundled export captures
-# (real softflowd and pmacctd exports of one traffic capture) with synwatch-replay.
+# The demo: installs what is missing, builds, and runs synwatchd on a capture bundled in
+# the repository (real softflowd NetFlow v9 exports of one traffic capture), replayed
+# through DPDK's net_pcap port without hugepages; it prints what it found and exits at
+# the end of the capture.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j "$(nproc)" --target synwatch-replay
-replay=./build/dataplane/replay/synwatch-replay
+cmake --build build -j "$(nproc)" --target synwatchd synwatch-replay
 
+capture=tests/captures/mixed/exports-softflowd-v9.pcap
+sessions=$(mktemp /tmp/synwatch-demo-sessions.XXXXXX)
+trap 'rm -f "$sessions"' EXIT
 echo
-echo "Each bundled capture is one exporter's stream of the same traffic:"
-for capture in tests/captures/*/exports-*.pcap; do
-  printf '  %-52s %5d records\n' "$capture" "$("$replay" -q "$capture" | wc -l)"
-done
-
-capture=tests/captures/mixed/exports-pmacct-ipfix.pcap
+echo "synwatchd --pcap $capture --no-huge --workers 2 --internal 198.51.100.0/24,2001:db8:100::/64"
+./build/dataplane/daemon/synwatchd --pcap "$capture" --no-huge --workers 2 \
+  --internal 198.51.100.0/24,2001:db8:100::/64 --sessions-out "$sessions"
 echo
-echo "First records of $capture (JSON lines):"
-"$replay" --emit records "$capture" 2>/tmp/synwatch-demo-summary.txt | head -n 3
-echo
-cat /tmp/synwatch-demo-summary.txt
-rm -f /tmp/synwatch-demo-summary.txt
+echo "Failed sessions it wrote (first 3 of $(grep -c '"failed":true' "$sessions"), JSON lines):"
+grep '"failed":true' "$sessions" | head -n 3

@@ -23,6 +23,8 @@ const char kDaemonUsage[] =
     "  --udp-port PORT        kernel UDP port (repeatable; default 2055, 4739, 6343)\n"
     "  --workers N            N worker lcores, on CPUs 0..N-1\n"
     "  --no-huge              DPDK without hugepages (development and replay)\n"
+    "  --internal PREFIX,...  your address space, for each session's perspective (default\n"
+    "                         RFC 1918, RFC 6598, fc00::/7)\n"
     "  --sessions-out FILE    write sessions as JSON lines to FILE ('-': standard output,\n"
     "                         the default)\n"
     "  --alerts-out FILE      write alerts as JSON lines to FILE\n"
@@ -40,7 +42,7 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out", "--duration"});
+                                          "--sessions-out", "--alerts-out", "--duration", "--internal"});
       !m.empty())
     return m;
   out.config_file = line.find("--config");
@@ -98,6 +100,10 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
     } else if (line.option("--duration", value)) {
       if (!parse_u32(value, out.duration_s) || out.duration_s < 1 || out.duration_s > 86400 * 366)
         return "--duration: '" + std::string(value) + "' is not a number of seconds (1..31622400)";
+    } else if (line.option("--internal", value)) {
+      std::string error;
+      if (!session::Prefix::parse_list(value, out.config.sessions.internal, error))
+        return "--internal: " + error;
     } else if (line.option("--sessions-out", value)) {
       out.config.output.sessions = value;
     } else if (line.option("--alerts-out", value)) {

@@ -74,16 +74,9 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
       if (!parse_u32(value, out.shards) || out.shards < 1 || out.shards > 64)
         return "--shards: '" + std::string(value) + "' is not a number from 1 to 64";
     } else if (takes_value("--internal")) {
-      out.config.sessions.internal.clear();
-      for (size_t start = 0; start <= value.size();) {
-        const size_t comma = std::min(value.find(',', start), value.size());
-        session::Prefix p;
-        std::string error;
-        if (!session::Prefix::parse(value.substr(start, comma - start), p, error))
-          return "--internal: " + error;
-        out.config.sessions.internal.push_back(p);
-        start = comma + 1;
-      }
+      std::string error;
+      if (!session::Prefix::parse_list(value, out.config.sessions.internal, error))
+        return "--internal: " + error;
     } else if (takes_value("--output") || takes_value("-o")) {
       if (value.empty()) return "--output: empty file name";
       out.output = value;

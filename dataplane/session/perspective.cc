@@ -100,4 +100,17 @@ bool link_local_or_multicast(const wire::IpAddress& a) {
   return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff;
 }
 
+bool Prefix::parse_list(std::string_view text, std::vector<Prefix>& out, std::string& error) {
+  std::vector<Prefix> list;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    Prefix p;
+    if (!parse(text.substr(start, comma - start), p, error)) return false;
+    list.push_back(p);
+    start = comma + 1;
+  }
+  out = std::move(list);
+  return true;
+}
+
 }  // namespace synwatch::session

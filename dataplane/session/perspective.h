@@ -27,6 +27,8 @@ struct Prefix {
 
   // "10.0.0.0/8", "2001:db8::/32", or an address alone (a host). False if malformed.
   static bool parse(std::string_view text, Prefix& out, std::string& error);
+  // "10.0.0.0/8,2001:db8::/32" (the command lines' --internal).
+  static bool parse_list(std::string_view text, std::vector<Prefix>& out, std::string& error);
   bool contains(const wire::IpAddress& a) const;
   std::string to_string() const;
 };
