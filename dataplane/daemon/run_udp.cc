@@ -1,10 +1,10 @@
 // The kernel UDP input: SO_REUSEPORT sockets, one UdpPoller per worker thread.
 #include <pthread.h>
-#include <time.h>
 
 #include <chrono>
 #include <thread>
 
+#include "dataplane/common/wall_clock.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/pipeline/worker_loop.h"
 #include "dataplane/socket/udp_poller.h"
@@ -12,12 +12,6 @@
 
 namespace synwatch::daemon {
 namespace {
-
-int64_t wall_clock_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
 
 void pin_to_cpu(std::thread& t, uint32_t cpu) {
   cpu_set_t set;

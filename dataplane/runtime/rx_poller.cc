@@ -6,8 +6,8 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
-#include <time.h>
 
+#include "dataplane/common/wall_clock.h"
 #include "dataplane/wire/headers.h"
 
 namespace synwatch::runtime {
@@ -17,12 +17,6 @@ namespace {
 // nothing only at the end of its file, so this is a margin, not a guess.
 constexpr uint64_t kEndOfCaptureMs = 100;
 constexpr uint64_t kTickMs = 100;
-
-int64_t wall_clock_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
 
 }  // namespace
 

@@ -2,10 +2,11 @@
 
 #include <netinet/in.h>
 #include <poll.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "dataplane/common/wall_clock.h"
 
 namespace synwatch::socket_input {
 
@@ -23,12 +24,6 @@ UdpPoller::UdpPoller(std::vector<int> fds)
 UdpPoller::~UdpPoller() = default;
 
 namespace {
-
-int64_t wall_clock_ms() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
 
 wire::IpAddress source_of(const sockaddr_storage& ss) {
   if (ss.ss_family == AF_INET) {

@@ -16,18 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<std::string> sorted_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 std::vector<std::string> replay_sessions(const fs::path& capture) {
-  const auto r = testing::run_program({SYNWATCH_REPLAY_BINARY, "--emit", "sessions", "-q", capture});
-  EXPECT_EQ(r.status, 0) << r.err;
-  return sorted_lines(r.out);
+  return testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture);
 }
 
 std::vector<std::string> daemon_sessions(const fs::path& capture, uint32_t workers,
@@ -38,7 +28,7 @@ std::vector<std::string> daemon_sessions(const fs::path& capture, uint32_t worke
                                       120s);
   EXPECT_EQ(r.status, 0) << r.err;
   summary = r.err;
-  return sorted_lines(testing::read_text(dir / "s.jsonl"));
+  return testing::sorted_lines(testing::read_text(dir / "s.jsonl"));
 }
 
 void expect_same_sessions(const std::vector<fs::path>& captures, uint32_t workers) {

@@ -78,14 +78,6 @@ struct PcapWriter {
   pcap_dumper_t* dump;
 };
 
-std::vector<std::string> sorted_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 void expect_reassembled(const char* exporter, const char* collector) {
   const auto dir = testing::scratch_dir(std::string("fragments-") + (exporter[0] == '2' ? "v6" : "v4"));
   const auto datagrams =
@@ -110,16 +102,13 @@ void expect_reassembled(const char* exporter, const char* collector) {
     }
   }
   ASSERT_GT(fragmented, 0u);
-  const auto replay = testing::run_program(
-      {SYNWATCH_REPLAY_BINARY, "--emit", "sessions", "-q", dir / "whole.pcap"});
-  ASSERT_EQ(replay.status, 0) << replay.err;
   const auto daemon = testing::run_program({SYNWATCHD_BINARY, "--pcap", dir / "fragments.pcap",
                                             "--workers", "2", "--sessions-out", dir / "s.jsonl"},
                                            120s);
   ASSERT_EQ(daemon.status, 0) << daemon.err;
-  const auto expected = sorted_lines(replay.out);
+  const auto expected = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, dir / "whole.pcap");
   EXPECT_FALSE(expected.empty());
-  EXPECT_EQ(sorted_lines(testing::read_text(dir / "s.jsonl")), expected) << daemon.err;
+  EXPECT_EQ(testing::sorted_lines(testing::read_text(dir / "s.jsonl")), expected) << daemon.err;
   // "  input   fragments_reassembled   N  ..."
   std::ostringstream row;
   row << "fragments_reassembled";

@@ -25,18 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<std::string> sorted_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 std::vector<std::string> replay_sessions(const fs::path& capture) {
-  const auto r = testing::run_program({SYNWATCH_REPLAY_BINARY, "--emit", "sessions", "-q", capture});
-  EXPECT_EQ(r.status, 0) << r.err;
-  return sorted_lines(r.out);
+  return testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture);
 }
 
 // The session lines with start_ms and end_ms cut out, sorted again.
@@ -73,7 +63,7 @@ class UdpDaemon {
     return process_.wait(30s);
   }
   std::vector<std::string> sessions() const {
-    return sorted_lines(testing::read_text(dir_ / "sessions.jsonl"));
+    return testing::sorted_lines(testing::read_text(dir_ / "sessions.jsonl"));
   }
   std::string summary() const { return testing::read_text(dir_ / "err"); }
 

@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -78,6 +81,21 @@ std::string read_text(const std::filesystem::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::vector<std::string> sorted_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::vector<std::string> replay_cli_sessions(const std::string& replay,
+                                             const std::filesystem::path& capture) {
+  const auto r = run_program({replay, "--emit", "sessions", "-q", capture});
+  EXPECT_EQ(r.status, 0) << r.err;
+  return sorted_lines(r.out);
 }
 
 RunResult run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {

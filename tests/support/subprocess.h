@@ -42,6 +42,11 @@ RunResult run_program(const std::vector<std::string>& argv,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 std::string read_text(const std::filesystem::path& path);
+// The lines of `text`, sorted: how tests compare the sessions of two runs.
+std::vector<std::string> sorted_lines(const std::string& text);
+// The sessions the synwatch-replay binary at `replay` finds in `capture`, sorted.
+std::vector<std::string> replay_cli_sessions(const std::string& replay,
+                                             const std::filesystem::path& capture);
 // A fresh, empty directory for one test's files.
 std::filesystem::path scratch_dir(const std::string& name);
 // The program `name` on PATH (also /usr/sbin), or "" when it is not installed.
