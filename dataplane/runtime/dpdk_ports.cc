@@ -46,11 +46,12 @@ std::unique_ptr<DpdkPorts> DpdkPorts::start(const daemon::DataplaneConfig& confi
     rte_eth_conf conf{};
     const uint64_t rss_hf = info.flow_type_rss_offloads & RTE_ETH_RSS_IP;
     p.rss = p.queues > 1 && rss_hf != 0;
-    if (p.queues > 1 && !p.rss) {
-      warnings.push_back(p.name + ": the device has no RSS on IP addresses; using 1 RX queue instead of " +
-                         std::to_string(p.queues) + ", so one worker reads this port");
-      p.queues = 1;
-    }
+    // Without RSS a NIC delivers everything to queue 0 and the other queues stay idle;
+    // virtual devices such as net_pcap feed each queue from its own source. Either way
+    // the queues are kept, and the operator is told exporters are not spread by address.
+    if (p.queues > 1 && !p.rss)
+      warnings.push_back(p.name + ": no RSS on IP addresses; its " + std::to_string(p.queues) +
+                         " RX queues are not balanced by exporter (a NIC delivers everything to queue 0)");
     if (p.rss) {
       // Addresses only, never ports: every packet of an exporter lands on one queue,
       // so one worker holds that exporter's templates and sequence numbers.

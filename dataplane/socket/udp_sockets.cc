@@ -47,6 +47,13 @@ std::vector<sock_filter> steering_program(uint32_t workers) {
 
 std::string errno_text() { return std::strerror(errno); }
 
+bool ipv6_available() {
+  const int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
 }  // namespace
 
 uint32_t steering_worker(const uint8_t* a, size_t length, uint32_t workers) {
@@ -68,9 +75,16 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
   for (size_t a = 0; a < config.udp_listen.size(); ++a) {
     wire::IpAddress address;
     const std::string field = "dataplane.udp_listen[" + std::to_string(a) + "]";
-    if (!wire::IpAddress::parse(config.udp_listen[a], address)) {
-      error = field + ": '" + config.udp_listen[a] + "' is not an IPv4 or IPv6 address";
+    std::string listen = config.udp_listen[a];
+    if (!wire::IpAddress::parse(listen, address)) {
+      error = field + ": '" + listen + "' is not an IPv4 or IPv6 address";
       return nullptr;
+    }
+    // A host with IPv6 disabled cannot open the dual-stack "::": IPv4 only, said so.
+    if (listen == "::" && !ipv6_available()) {
+      warnings.push_back("IPv6 is not available on this host; listening on 0.0.0.0 instead of ::");
+      listen = "0.0.0.0";
+      wire::IpAddress::parse(listen, address);
     }
     const bool v4 = address.is_v4();
     for (uint32_t port : config.udp_ports) {
@@ -90,7 +104,7 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
         len = sizeof *sin6;
       }
       const std::string endpoint =
-          (v4 ? config.udp_listen[a] : "[" + config.udp_listen[a] + "]") + ":" + std::to_string(port);
+          (v4 ? listen : "[" + listen + "]") + ":" + std::to_string(port);
       for (uint32_t w = 0; w < workers; ++w) {
         const int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {

@@ -89,6 +89,21 @@ TEST(DaemonCli, UnknownDeviceFailsTheStart) {
       << r.err;
 }
 
+// Two queues on a device without RSS (net_pcap: one file per queue) are kept, each read
+// by its own worker, and the operator is told exporters are not spread by address.
+TEST(DaemonCli, QueuesWithoutRssAreKeptWithAWarning) {
+  const auto mixed = testing::bundled_captures_dir() / "mixed";
+  const std::string device = "net_pcap0,rx_pcap=" + (mixed / "exports-softflowd-v9.pcap").string() +
+                             ",rx_pcap=" + (mixed / "exports-softflowd-v5.pcap").string();
+  const auto r = run_with_config("dataplane: {no_huge: true, lcores: [0, 0], ports: [{device: \"" +
+                                 device + "\", rx_queues: 2}]}\noutput: {sessions: \"\"}\n");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("synwatchd: warning: net_pcap0: no RSS on IP addresses; its 2 RX queues"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("2 RX queue(s), 10 frames"), std::string::npos) << r.err;
+}
+
 TEST(DaemonCli, ShippedExampleConfigurationChecks) {
   const auto r = testing::run_program({SYNWATCHD_BINARY, "--check-config", "--config",
                                        testing::source_dir() / "deploy" / "synwatch.example.yaml"});

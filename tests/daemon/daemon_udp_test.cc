@@ -72,21 +72,35 @@ class UdpDaemon {
   testing::Subprocess process_;
 };
 
-// Sends a capture's export datagrams to 127.0.0.1:port from `source` (a loopback address).
+// Sends a capture's export datagrams to the loopback address of `source`'s family
+// (127.0.0.1 or ::1), port `port`, from `source` (a loopback address).
 void send_capture(const fs::path& capture, uint16_t port, const char* source = "127.0.0.1") {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  const bool v6 = std::string(source).find(':') != std::string::npos;
+  const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(fd, 0);
-  sockaddr_in from{};
-  from.sin_family = AF_INET;
-  inet_pton(AF_INET, source, &from.sin_addr);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from), 0) << source;
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(port);
-  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_storage from{}, to{};
+  socklen_t length;
+  if (v6) {
+    auto* f = reinterpret_cast<sockaddr_in6*>(&from);
+    auto* t = reinterpret_cast<sockaddr_in6*>(&to);
+    f->sin6_family = t->sin6_family = AF_INET6;
+    inet_pton(AF_INET6, source, &f->sin6_addr);
+    t->sin6_addr = in6addr_loopback;
+    t->sin6_port = htons(port);
+    length = sizeof(sockaddr_in6);
+  } else {
+    auto* f = reinterpret_cast<sockaddr_in*>(&from);
+    auto* t = reinterpret_cast<sockaddr_in*>(&to);
+    f->sin_family = t->sin_family = AF_INET;
+    inet_pton(AF_INET, source, &f->sin_addr);
+    t->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    t->sin_port = htons(port);
+    length = sizeof(sockaddr_in);
+  }
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&from), length), 0) << source;
   for (const auto& d : testing::read_datagrams(capture)) {
     ASSERT_EQ(::sendto(fd, d.payload.data(), d.payload.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                       sizeof to),
+                       length),
               static_cast<ssize_t>(d.payload.size()));
     std::this_thread::sleep_for(1ms);  // the pace of an exporter, not a flood
   }
@@ -109,6 +123,35 @@ TEST(UdpInput, ShutdownDecidesAndWritesEverySession) {
         << "some sessions must have been open at shutdown: " << daemon.summary();
     EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
   }
+}
+
+// An IPv6 exporter reaches the dual-stack socket; its sessions name it by its address.
+TEST(UdpInput, Ipv6ExporterArrives) {
+  {
+    const int fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    const bool ipv6 = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ipv6) GTEST_SKIP() << "IPv6 loopback (::1) is not available on this host: IPv6 input not tried";
+  }
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-ipfix.pcap";
+  UdpDaemon daemon(test_port(3), 2);
+  send_capture(capture, test_port(3), "::1");
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  auto expected = replay_sessions(capture);
+  ASSERT_FALSE(expected.empty());
+  // The replayed capture came from 127.0.0.1; here the exporter is ::1.
+  for (auto& line : expected) {
+    const size_t at = line.find("\"exporters\":[\"127.0.0.1\"]");
+    ASSERT_NE(at, std::string::npos) << line;
+    line.replace(at, 25, "\"exporters\":[\"::1\"]");
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(daemon.sessions(), expected) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("  ::1 "), std::string::npos) << daemon.summary();
 }
 
 // Six exporters, two workers: each exporter's datagrams all reach the one worker the
