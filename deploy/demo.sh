@@ -19,4 +19,4 @@ echo "synwatchd --pcap $capture --no-huge --workers 2 --internal 198.51.100.0/24
   --internal 198.51.100.0/24,2001:db8:100::/64 --sessions-out "$sessions"
 echo
 echo "Failed sessions it wrote (first 3 of $(grep -c '"failed":true' "$sessions"), JSON lines):"
-grep '"failed":true' "$sessions" | head -n 3
+grep -m 3 '"failed":true' "$sessions"

@@ -25,14 +25,26 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
 
   const uint32_t workers = pipeline.size();
   const auto queues = ports->queues_for(workers);
+  bool capture = true;  // every port a finite capture
+  for (const auto& list : queues)
+    for (const auto& q : list) capture &= q.finite;
   std::vector<std::unique_ptr<runtime::RxPoller>> pollers;
-  bool capture = true;
+  std::vector<std::string> placement;
   for (uint32_t i = 0; i < workers; ++i) {
-    for (const auto& q : queues[i]) capture &= q.finite;
-    auto p = runtime::RxPoller::create(queues[i], d, error);
+    bool remote = false;
+    const int socket = runtime::worker_socket(i);
+    for (const auto& q : queues[i]) remote |= socket >= 0 && socket != q.socket;
+    // A worker reading a port on another NUMA socket pulls every packet across the
+    // interconnect: it works, slower.
+    if (remote)
+      placement.push_back("worker " + std::to_string(i) + " runs on NUMA socket " +
+                          std::to_string(socket) +
+                          " but reads a port on another; list lcores on the port's socket");
+    auto p = runtime::RxPoller::create(queues[i], d, capture, error);
     if (!p) return false;
     pollers.push_back(std::move(p));
   }
+  warn(placement);
   // A capture is replayed without loss and in flow time: same sessions as the offline
   // replay, whatever the number of workers or the speed of the machine.
   for (uint32_t i = 0; i < workers; ++i) pipeline.worker(i).set_lossless(capture);

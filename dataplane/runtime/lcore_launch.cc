@@ -2,6 +2,7 @@
 
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_memory.h>
 
 namespace synwatch::runtime {
 namespace {
@@ -29,5 +30,10 @@ bool launch_on_worker_lcores(std::vector<std::function<void()>>& jobs, std::stri
 }
 
 void wait_worker_lcores() { rte_eal_mp_wait_lcore(); }
+
+int worker_socket(uint32_t worker) {
+  const unsigned socket = rte_lcore_to_socket_id(worker + 1);
+  return socket == static_cast<unsigned>(SOCKET_ID_ANY) ? -1 : static_cast<int>(socket);
+}
 
 }  // namespace synwatch::runtime

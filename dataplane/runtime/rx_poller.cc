@@ -21,10 +21,11 @@ constexpr uint64_t kTickMs = 100;
 }  // namespace
 
 std::unique_ptr<RxPoller> RxPoller::create(std::vector<RxQueue> queues,
-                                           const daemon::DataplaneConfig& config,
+                                           const daemon::DataplaneConfig& config, bool capture,
                                            std::string& error) {
   std::unique_ptr<RxPoller> p(new RxPoller());
   p->queues_ = std::move(queues);
+  p->all_finite_ = capture;
   for (const auto& q : p->queues_) p->all_finite_ &= q.finite;
   const uint64_t hz = rte_get_tsc_hz();
   p->idle_end_tsc_ = hz / 1000 * kEndOfCaptureMs;

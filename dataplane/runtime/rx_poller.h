@@ -23,9 +23,11 @@ class RxPoller {
  public:
   static constexpr uint16_t kBurst = 32;
 
-  // nullptr with `error` set when the reassembly table cannot be allocated.
+  // nullptr with `error` set when the reassembly table cannot be allocated. `capture`:
+  // the input is finite captures (a worker without queues then ends with them; on live
+  // input it keeps running its timers).
   static std::unique_ptr<RxPoller> create(std::vector<RxQueue> queues,
-                                          const daemon::DataplaneConfig& config,
+                                          const daemon::DataplaneConfig& config, bool capture,
                                           std::string& error);
   ~RxPoller();
 
