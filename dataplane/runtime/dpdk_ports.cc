@@ -118,7 +118,7 @@ std::vector<std::vector<RxQueue>> DpdkPorts::queues_for(uint32_t workers) const 
   uint32_t next = 0;
   for (const auto& p : ports_) {
     for (uint16_t q = 0; q < p.queues; ++q) {
-      out[next % workers].push_back({p.id, q, p.socket, pools_[p.socket], p.capture_time, p.finite});
+      out[next % workers].push_back({p.id, q, p.socket, p.capture_time, p.finite});
       ++next;
     }
   }

@@ -18,8 +18,7 @@ namespace synwatch::runtime {
 struct RxQueue {
   uint16_t port = 0;
   uint16_t queue = 0;
-  int socket = 0;
-  rte_mempool* pool = nullptr;  // for reassembly's own allocations: the port's socket
+  int socket = 0;  // the port's NUMA socket (the worker's reassembly table goes there)
   // Arrival time is the capture's (net_pcap): flow time, so a replay is deterministic.
   bool capture_time = false;
   // The port ends (a capture without infinite_rx): an idle queue means the end.
