@@ -4,7 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "dataplane/common/wall_clock.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/pipeline/worker_loop.h"
 #include "dataplane/socket/udp_poller.h"
@@ -43,19 +42,9 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
   for (uint32_t i = 0; i < workers; ++i) {
     socket_input::UdpPoller& poller = *pollers[i];
     threads.emplace_back([&pipeline, &poller, &stop, i] {
-      // Timers on a deadline: the session clock keeps running while exports pause.
-      constexpr auto kTick = std::chrono::milliseconds(100);
-      auto next_tick = std::chrono::steady_clock::now() + kTick;
-      auto poll = [&](pipeline::Worker& w) {
-        const uint32_t n = poller.poll(w);
-        if (n == 0) poller.wait(1);
-        if (std::chrono::steady_clock::now() >= next_tick) {
-          w.tick(wall_clock_ms());
-          next_tick += kTick;
-        }
-        return n;
-      };
-      pipeline::run_worker(pipeline, i, poll, [&] { return stop.load(std::memory_order_relaxed); });
+      pipeline::run_worker(
+          pipeline, i, [&poller](pipeline::Worker& w) { return poller.poll(w); },
+          [&] { return stop.load(std::memory_order_relaxed); });
     });
     if (!d.lcores.empty()) pin_to_cpu(threads.back(), d.lcores[i]);
   }

@@ -71,9 +71,11 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   // of dropping: nothing is lost and the result does not depend on thread timing. Live
   // input must not wait: a full ring is a counted drop.
   void set_lossless(bool lossless) { lossless_ = lossless; }
-  // Live input only: export time passes while no record arrives. Once this worker's
-  // table has seen nothing for a second of wall time, its clock runs on from its last
-  // watermark by the wall time since, so idle sessions are still decided.
+  // Live input only, every kTickMs from the input's poller: export time passes while
+  // no record arrives. Once this worker's table has seen nothing for a second of wall
+  // time, its clock runs on from its last watermark by the wall time since, so idle
+  // sessions are still decided.
+  static constexpr int64_t kTickMs = 100;
   void tick(int64_t wall_ms);
 
   // Shutdown. finish_input(): the last records are handed over, waiting for room rather

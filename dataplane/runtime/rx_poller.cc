@@ -16,7 +16,6 @@ namespace {
 // A capture queue that stays empty this long has reached its end. net_pcap returns
 // nothing only at the end of its file, so this is a margin, not a guess.
 constexpr uint64_t kEndOfCaptureMs = 100;
-constexpr uint64_t kTickMs = 100;
 
 }  // namespace
 
@@ -30,7 +29,7 @@ std::unique_ptr<RxPoller> RxPoller::create(std::vector<RxQueue> queues,
   const uint64_t hz = rte_get_tsc_hz();
   p->idle_end_tsc_ = hz / 1000 * kEndOfCaptureMs;
   p->last_rx_tsc_ = rte_rdtsc();
-  p->tick_tsc_ = hz / 1000 * kTickMs;
+  p->tick_tsc_ = hz / 1000 * pipeline::Worker::kTickMs;
   p->next_tick_tsc_ = p->last_rx_tsc_ + p->tick_tsc_;
   p->timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
   const int flag_bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, nullptr);

@@ -19,7 +19,10 @@ struct UdpPoller::Buffers {
 };
 
 UdpPoller::UdpPoller(std::vector<int> fds)
-    : fds_(std::move(fds)), kernel_drops_(fds_.size(), 0), buffers_(std::make_unique<Buffers>()) {}
+    : fds_(std::move(fds)),
+      kernel_drops_(fds_.size(), 0),
+      buffers_(std::make_unique<Buffers>()),
+      next_tick_(std::chrono::steady_clock::now()) {}
 
 UdpPoller::~UdpPoller() = default;
 
@@ -79,6 +82,11 @@ uint32_t UdpPoller::poll(pipeline::Worker& worker) {
       worker.on_datagram(ctx, b.data[i], b.messages[i].msg_len);
       ++delivered;
     }
+  }
+  if (delivered == 0) wait(1);
+  if (const auto now = std::chrono::steady_clock::now(); now >= next_tick_) {
+    next_tick_ = now + std::chrono::milliseconds(pipeline::Worker::kTickMs);
+    worker.tick(wall_clock_ms());
   }
   return delivered;
 }
