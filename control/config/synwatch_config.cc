@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +25,20 @@ uint32_t read_u32(const YAML::Node& n, const std::string& field) {
     fail(field, "'" + text + "' is not a whole number");
   if (text.size() > 10 || std::stoull(text) > 0xffffffffULL) fail(field, "'" + text + "' is too large");
   return static_cast<uint32_t>(std::stoull(text));
+}
+
+double read_double(const YAML::Node& n, const std::string& field) {
+  if (!n.IsScalar()) fail(field, "expected a number");
+  const std::string text = n.Scalar();
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v)) fail(field, "'" + text + "' is not a number");
+  return v;
 }
 
 bool read_bool(const YAML::Node& n, const std::string& field) {
@@ -200,6 +215,135 @@ void parse_dataplane(const YAML::Node& n, daemon::DataplaneConfig& d, uint32_t c
     throw ConfigError{"dataplane." + problem};
 }
 
+// Sets the field of a detector's parameters that `key` names, with its bounds.
+class ParamSetter {
+ public:
+  ParamSetter(const std::string& key, const YAML::Node& value, const std::string& field)
+      : key_(key), value_(value), field_(field) {}
+  void operator()(const char* name, bool& v) {
+    if (key_ == name) v = read_bool(value_, field_), found = true;
+  }
+  void operator()(const char* name, uint32_t& v, uint32_t min, uint32_t max) {
+    if (key_ != name) return;
+    v = read_u32(value_, field_);
+    if (v < min || v > max)
+      fail(field_, std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
+    found = true;
+  }
+  void operator()(const char* name, double& v, double min, double max) {
+    if (key_ != name) return;
+    v = read_double(value_, field_);
+    if (v < min || v > max) fail(field_, value_.Scalar() + " is outside " + format(min) + ".." + format(max));
+    found = true;
+  }
+  bool found = false;
+
+ private:
+  static std::string format(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+  const std::string& key_;
+  const YAML::Node& value_;
+  const std::string& field_;
+};
+
+// A detector's settings: plain keys apply to every perspective, then a perspective's
+// own map (inbound:, outbound:, private:, edge:) overrides them for that perspective.
+template <typename Params>
+void parse_detector(const YAML::Node& n, const std::string& section, detect::PerPerspective<Params>& per) {
+  auto set_all = [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    bool found = false;
+    for (size_t p = 0; p + 1 < per.size(); ++p) {
+      ParamSetter set(key, v, f);
+      per[p].visit(set);
+      found = set.found;
+    }
+    return found;
+  };
+  auto perspective_of = [](const std::string& key) -> int {
+    for (size_t p = 0; p + 1 < session::kPerspectiveCount; ++p)
+      if (key == session::perspective_name(static_cast<session::Perspective>(p))) return static_cast<int>(p);
+    return -1;
+  };
+  each_key(n, section, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    return perspective_of(key) >= 0 || set_all(key, v, f);
+  });
+  each_key(n, section, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    const int p = perspective_of(key);
+    if (p < 0) return true;
+    each_key(v, f, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+      ParamSetter set(k, x, fx);
+      per[static_cast<size_t>(p)].visit(set);
+      return set.found;
+    });
+    return true;
+  });
+}
+
+void parse_allowlist(const YAML::Node& v, const std::string& f, std::vector<detect::AllowEntry>& out) {
+  out.clear();
+  each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+    detect::AllowEntry e;
+    bool have_prefix = false;
+    each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+      if (k == "prefix") {
+        std::string error;
+        if (!session::Prefix::parse(read_string(x, fx), e.prefix, error)) fail(fx, error);
+        have_prefix = true;
+      } else if (k == "role") {
+        const std::string role = read_string(x, fx);
+        if (role == "source") e.role = detect::AllowEntry::Role::kSource;
+        else if (role == "target") e.role = detect::AllowEntry::Role::kTarget;
+        else if (role == "any") e.role = detect::AllowEntry::Role::kAny;
+        else fail(fx, "'" + role + "' is not a role (expected source, target or any)");
+      } else if (k == "detectors") {
+        e.detectors = read_strings(x, fx);
+        for (size_t i = 0; i < e.detectors.size(); ++i) {
+          bool known = false;
+          detect::DetectConfig names;
+          detect::for_each_detector(names, [&](const char* name, auto&) { known = known || e.detectors[i] == name; });
+          if (!known) fail(fx + "[" + std::to_string(i) + "]", "'" + e.detectors[i] + "' is not a detector");
+        }
+      } else {
+        return false;
+      }
+      return true;
+    });
+    if (!have_prefix) fail(fi + ".prefix", "missing");
+    out.push_back(e);
+  });
+}
+
+void parse_detectors(const YAML::Node& n, detect::DetectConfig& d) {
+  each_key(n, "detectors", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    bool known = true;
+    if (key == "enabled") d.enabled = read_bool(v, f);
+    else if (key == "interval_s") d.interval_s = read_u32(v, f);
+    else if (key == "keys_per_interval") d.keys_per_interval = read_u32(v, f);
+    else if (key == "contacts") d.contacts = read_u32(v, f);
+    else if (key == "tracked_keys") d.tracked_keys = read_u32(v, f);
+    else if (key == "partitions") d.partitions = read_u32(v, f);
+    else if (key == "update_every_s") d.update_every_s = read_u32(v, f);
+    else if (key == "login_ports") {
+      d.login_ports.clear();
+      for (uint32_t port : read_u32_list(v, f)) {
+        if (port == 0 || port > 65535) fail(f, std::to_string(port) + " is not a port (1..65535)");
+        d.login_ports.push_back(static_cast<uint16_t>(port));
+      }
+    } else if (key == "allowlist") parse_allowlist(v, f, d.allowlist);
+    else {
+      known = false;
+      detect::for_each_detector(d, [&](const char* name, auto& per) {
+        if (key == name) parse_detector(v, f, per), known = true;
+      });
+    }
+    return known;
+  });
+  if (std::string problem = d.validate(); !problem.empty()) throw ConfigError{"detectors." + problem};
+}
+
 void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
   each_key(n, "output", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "sessions") o.sessions = read_string(v, f);
@@ -222,8 +366,9 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t 
       if (key == "decoder") parse_decoder(v, next.decoder);
       else if (key == "sessions") parse_sessions(v, next.sessions);
       else if (key == "dataplane") parse_dataplane(v, next.dataplane, cpu_count);
+      else if (key == "detectors") parse_detectors(v, next.detect);
       else if (key == "output") parse_output(v, next.output);
-      else fail(key, "unknown section (expected decoder, sessions, dataplane, output)");
+      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output)");
       return true;
     });
   } catch (const ConfigError& e) {

@@ -19,6 +19,7 @@
 
 #include "dataplane/daemon/dataplane_config.h"
 #include "dataplane/decode/decoder_config.h"
+#include "dataplane/detect/detect_config.h"
 #include "dataplane/session/session_config.h"
 
 namespace synwatch::config {
@@ -26,6 +27,7 @@ namespace synwatch::config {
 struct SynwatchConfig {
   decode::DecoderConfig decoder;
   session::SessionConfig sessions;
+  detect::DetectConfig detect;
   daemon::DataplaneConfig dataplane;
   daemon::OutputConfig output;
 };

@@ -24,6 +24,13 @@ class JsonLine {
   JsonLine& field(std::string_view key, uint32_t v) { return field(key, uint64_t{v}); }
   JsonLine& field(std::string_view key, uint16_t v) { return field(key, uint64_t{v}); }
   JsonLine& field(std::string_view key, uint8_t v) { return field(key, uint64_t{v}); }
+  // Shortest text that reads back as the same double (std::to_chars).
+  JsonLine& field(std::string_view key, double v) { return key_then(key).number(v); }
+  // A value already in JSON (an object or array built elsewhere); null when empty.
+  JsonLine& json_field(std::string_view key, std::string_view json) {
+    return key_then(key).raw(json.empty() ? std::string_view("null") : json);
+  }
+  JsonLine& null_field(std::string_view key) { return key_then(key).raw("null"); }
   JsonLine& field(std::string_view key, bool v) {
     return key_then(key).raw(v ? "true" : "false");
   }

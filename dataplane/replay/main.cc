@@ -1,8 +1,12 @@
 // synwatch-replay: decode flow export captures offline, and join them into TCP sessions.
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "dataplane/detect/detect_engine.h"
 #include "dataplane/json/record_json.h"
+#include "dataplane/replay/alert_writer.h"
 #include "dataplane/replay/replay.h"
 #include "dataplane/replay/replay_options.h"
 #include "dataplane/replay/replay_summary.h"
@@ -58,14 +62,29 @@ int main(int argc, char** argv) {
   std::setvbuf(out, buffer, _IOFBF, sizeof buffer);
 
   const bool sessions = options.emit == "sessions";
+  const bool alerts = options.emit == "alerts";
   // With --summary and no --output the table replaces the JSON lines on standard output.
   const bool json_lines = !(options.summary && options.output.empty());
   JsonRecordWriter record_writer(out);
-  replay::SessionWriter session_writer(json_lines ? out : nullptr);
-  session::SessionShards shards(sessions ? options.shards : 1, options.config.sessions,
-                                session_writer);
-  decode::RecordSink& sink = sessions ? static_cast<decode::RecordSink&>(shards)
-                                      : static_cast<decode::RecordSink&>(record_writer);
+  replay::SessionWriter session_writer(json_lines && sessions ? out : nullptr);
+
+  // Alerts: each shard feeds its own detector partials; the engine merges them.
+  replay::AlertWriter alert_writer(out);
+  const uint32_t shard_count = sessions || alerts ? options.shards : 1;
+  const detect::DetectConfig shard_detect = options.config.detect.share(shard_count);
+  std::unique_ptr<detect::DetectEngine> engine;
+  std::vector<std::unique_ptr<detect::ShardDetector>> detectors;
+  std::vector<session::SessionSink*> shard_sinks(shard_count, &session_writer);
+  if (alerts) {
+    engine = std::make_unique<detect::DetectEngine>(options.config.detect, shard_count, alert_writer);
+    for (uint32_t i = 0; i < shard_count; ++i) {
+      detectors.push_back(std::make_unique<detect::ShardDetector>(i, shard_detect, *engine, &session_writer));
+      shard_sinks[i] = detectors.back().get();
+    }
+  }
+  session::SessionShards shards(shard_sinks, options.config.sessions);
+  decode::RecordSink& sink = sessions || alerts ? static_cast<decode::RecordSink&>(shards)
+                                                : static_cast<decode::RecordSink&>(record_writer);
 
   replay::Replay replay(options.config.decoder);
   int status = 0;
@@ -76,7 +95,9 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  if (sessions) shards.finish();
+  if (sessions || alerts) shards.finish();
+  for (auto& d : detectors) d->finish();
+  if (engine) engine->finish();
   if (options.summary) {
     std::fflush(out);
     session_writer.tally.print(stdout);
@@ -85,7 +106,8 @@ int main(int argc, char** argv) {
   if (out != stdout) std::fclose(out);
   if (!options.quiet) {
     replay::print_summary(stderr, replay);
-    if (sessions) replay::print_session_counters(stderr, shards.counters());
+    if (sessions || alerts) replay::print_session_counters(stderr, shards.counters());
+    if (alerts) alert_writer.print_summary(stderr);
   }
   return status;
 }

@@ -14,16 +14,18 @@ const char kReplayUsage[] =
     "captures and prints what they carry as JSON lines.\n"
     "\n"
     "  --emit KIND             what to print as JSON lines: records (one per flow\n"
-    "                          record, the default) or sessions (one per decided TCP\n"
-    "                          session)\n"
+    "                          record, the default), sessions (one per decided TCP\n"
+    "                          session) or alerts (the detectors' alerts: open, update,\n"
+    "                          resolved)\n"
     "  --summary               sessions: print a table of sessions per state and\n"
     "                          perspective (instead of JSON lines unless --output)\n"
-    "  --shards N              sessions: split sessions over N shards by host pair, as\n"
-    "                          the daemon's workers do (1..64; output is the same)\n"
+    "  --shards N              sessions, alerts: split sessions over N shards by host\n"
+    "                          pair, as the daemon's workers do (1..64; the output is\n"
+    "                          the same)\n"
     "  --internal PREFIX,...   internal prefixes for perspective (default RFC 1918,\n"
     "                          RFC 6598, fc00::/7)\n"
-    "  --config FILE           YAML configuration (decoder:, sessions:); the options\n"
-    "                          here override it\n"
+    "  --config FILE           YAML configuration (decoder:, sessions:, detectors:); the\n"
+    "                          options here override it\n"
     "  -o, --output FILE       write JSON lines to FILE instead of standard output\n"
     "  --template-timeout SEC  forget templates not refreshed for SEC seconds of export\n"
     "                          time (default 1800; 0: never)\n"
@@ -67,8 +69,8 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
     } else if (takes_value("--config")) {
       // read above
     } else if (takes_value("--emit")) {
-      if (value != "records" && value != "sessions")
-        return "--emit: unknown kind '" + std::string(value) + "' (expected: records, sessions)";
+      if (value != "records" && value != "sessions" && value != "alerts")
+        return "--emit: unknown kind '" + std::string(value) + "' (expected: records, sessions, alerts)";
       out.emit = value;
     } else if (takes_value("--shards")) {
       if (!parse_u32(value, out.shards) || out.shards < 1 || out.shards > 64)
@@ -103,6 +105,7 @@ std::string parse_replay_options(int argc, const char* const* argv, ReplayOption
   if (out.summary && out.emit != "sessions") return "--summary: needs --emit sessions";
   if (std::string problem = out.config.decoder.validate(); !problem.empty()) return problem;
   if (std::string problem = out.config.sessions.validate(); !problem.empty()) return problem;
+  if (std::string problem = out.config.detect.validate(); !problem.empty()) return "detectors." + problem;
   return {};
 }
 

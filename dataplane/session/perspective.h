@@ -21,6 +21,13 @@ constexpr std::string_view perspective_name(Perspective p) {
   return names[static_cast<size_t>(p)];
 }
 
+// The perspective of the same two hosts with client and server swapped.
+constexpr Perspective reverse(Perspective p) {
+  return p == Perspective::kInbound ? Perspective::kOutbound
+         : p == Perspective::kOutbound ? Perspective::kInbound
+                                       : p;
+}
+
 struct Prefix {
   wire::IpAddress address;  // host bits cleared
   uint8_t length = 0;       // in the address's own family (IPv4: 0..32)

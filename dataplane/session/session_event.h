@@ -36,12 +36,20 @@ struct SessionEvent {
   // scaled by the sampling rate: the detectors' per-packet estimates.
   uint64_t syn_packets = 0, synack_packets = 0, rst_packets = 0, fin_packets = 0;
   Decision decision = Decision::kFinal;
+  // Flow time of the decision, from the input alone: the deadline that passed, or the
+  // watermark at which the outcome became certain (or the table flushed or evicted it).
+  // Events of one table come out in non-decreasing decided_ms, and once its watermark is
+  // W no later event has decided_ms below W: the detectors' interval clock.
+  int64_t decided_ms = 0;
 };
 
 class SessionSink {
  public:
   virtual ~SessionSink() = default;
   virtual void on_session(const SessionEvent& session) = 0;
+  // The table's watermark moved to `watermark_ms`: no later session will be decided
+  // before it (the detectors close their intervals on it).
+  virtual void on_watermark(int64_t watermark_ms) { (void)watermark_ms; }
 };
 
 }  // namespace synwatch::session

@@ -14,6 +14,8 @@ namespace synwatch::session {
 class SessionShards : public decode::RecordSink {
  public:
   SessionShards(uint32_t shards, const SessionConfig& config, SessionSink& sink);
+  // Each shard with its own sink (`sinks.size()` shards): the detectors' per-shard state.
+  SessionShards(const std::vector<SessionSink*>& sinks, const SessionConfig& config);
 
   void on_record(const decode::FlowRecord& r) override;
   // End of input: every shard catches up with the watermark, then decides the rest.

@@ -100,6 +100,7 @@ void SessionTable::advance(int64_t watermark_ms) {
   if (watermark_ms <= watermark_ms_) return;
   watermark_ms_ = watermark_ms;
   wheel_.advance(static_cast<uint32_t>(watermark_ms / 1000), [this](uint32_t id) { on_due(id); });
+  sink_.on_watermark(watermark_ms);
 }
 
 void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
@@ -273,7 +274,7 @@ void SessionTable::on_due(uint32_t id) {
     } else if (config_.max_lifetime_s < uint64_t{s.duration_ms} / 1000 + config_.idle_timeout_s) {
       d = Decision::kLifetime;
     }
-    emit(s, d);
+    emit(s, d, int64_t{due} * 1000);
   }
   release(id);
 }
@@ -334,7 +335,7 @@ int SessionTable::client_of(const Session& s, const SideView (&views)[2]) const 
   return client_side(views, s.port, service);
 }
 
-void SessionTable::emit(Session& s, Decision decision) {
+void SessionTable::emit(Session& s, Decision decision, int64_t decided_ms) {
   const SideView views[2] = {side_view(s, 0), side_view(s, 1)};
   const int c = client_of(s, views);
   const bool sampled = (s.bits & Session::kSampled) != 0;
@@ -373,6 +374,7 @@ void SessionTable::emit(Session& s, Decision decision) {
     e.fin_packets = uint64_t{s.fin} * s.sampling;
   }
   e.decision = decision;
+  e.decided_ms = decided_ms < 0 ? watermark_ms_ : decided_ms;
   static constexpr SessionCounter kByDecision[] = {
       SessionCounter::decided_final,    SessionCounter::decided_answer_window,
       SessionCounter::decided_idle,     SessionCounter::decided_lifetime,

@@ -77,7 +77,8 @@ class SessionTable {
   void reschedule(uint32_t id);
   uint32_t due_of(const Session& s) const;
   void on_due(uint32_t id);
-  void emit(Session& s, Decision decision);
+  // decided_ms < 0: now, the watermark.
+  void emit(Session& s, Decision decision, int64_t decided_ms = -1);
   int client_of(const Session& s, const SideView (&views)[2]) const;
   void release(uint32_t id);
   uint64_t hash_of(const Session& s) const;

@@ -59,7 +59,18 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
       {"decoder: {sampling_overrides: [{exporter: nowhere, rate: 5}]}",
        "decoder.sampling_overrides[0].exporter: 'nowhere' is not an IPv4 or IPv6 address"},
       {"decoder: {template_capacity: 0}", "decoder.template_capacity: 0 is outside 1..4194304"},
-      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, dataplane, output)"},
+      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, detectors, dataplane, output)"},
+      {"detectors: {port_scan: {ports: 1}}", "detectors.port_scan.ports: 1 is outside 2..65535"},
+      {"detectors: {port_scan: {inbound: {window_s: x}}}",
+       "detectors.port_scan.inbound.window_s: 'x' is not a whole number"},
+      {"detectors: {scanner: {outbound: {theta1: 0.9}}}",
+       "detectors.scanner.outbound.theta1: must be below theta0"},
+      {"detectors: {syn_flood: {max_established: 2}}", "detectors.syn_flood.max_established: 2 is outside 0..1"},
+      {"detectors: {failed_sessions: {bucket_s: 65}}",
+       "detectors.failed_sessions.inbound.bucket_s: 65 is not a multiple of interval_s (10)"},
+      {"detectors: {portscan: {}}", "detectors.portscan: unknown setting"},
+      {"detectors: {allowlist: [{prefix: 192.0.2.0/24, detectors: [portscan]}]}",
+       "detectors.allowlist[0].detectors[0]: 'portscan' is not a detector"},
       {"sessions: [1, 2]", "sessions: expected a mapping of settings"},
       {"sessions: {capacity: 5", "line 1: "},
   };
@@ -70,6 +81,23 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
     EXPECT_EQ(error.rfind(c.error, 0), 0u) << c.yaml << " said: " << error;
     EXPECT_EQ(config.sessions.capacity, 777u) << "a rejected file changes nothing: " << c.yaml;
   }
+}
+
+TEST(Config, DetectorSettingsApplyToEveryPerspectiveUnlessOneOverrides) {
+  SynwatchConfig c;
+  ASSERT_EQ(parse_config("detectors:\n"
+                         "  port_scan: {inbound: {ports: 10}, ports: 20}\n"
+                         "  login_ports: [22, 2222]\n"
+                         "  allowlist: [{prefix: 192.0.2.7, role: source, detectors: [scanner]}]\n",
+                         c),
+            "");
+  using session::Perspective;
+  EXPECT_EQ(c.detect.port_scan[size_t(Perspective::kInbound)].ports, 10u);
+  EXPECT_EQ(c.detect.port_scan[size_t(Perspective::kOutbound)].ports, 20u);
+  EXPECT_EQ(c.detect.port_scan[size_t(Perspective::kEdge)].ports, 20u);
+  EXPECT_EQ(c.detect.login_ports, (std::vector<uint16_t>{22, 2222}));
+  ASSERT_EQ(c.detect.allowlist.size(), 1u);
+  EXPECT_EQ(c.detect.allowlist[0].role, detect::AllowEntry::Role::kSource);
 }
 
 TEST(Config, TheShippedExampleIsValid) {

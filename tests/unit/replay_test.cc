@@ -121,7 +121,7 @@ TEST(ReplayCli, BadOptionsNameTheOptionAndTheReason) {
       {"--template-timeout abc x.pcap", "--template-timeout: 'abc' is not a number of seconds"},
       {"--sampling 10.0.0.1=0 x.pcap", "--sampling: rate in '10.0.0.1=0' must be a whole number >= 1"},
       {"--sampling nonsense x.pcap", "--sampling: expected ADDR=N"},
-      {"--emit nonsense x.pcap", "--emit: unknown kind 'nonsense' (expected: records, sessions)"},
+      {"--emit nonsense x.pcap", "--emit: unknown kind 'nonsense' (expected: records, sessions, alerts)"},
       {"--emit sessions --shards 0 x.pcap", "--shards: '0' is not a number from 1 to 64"},
       {"--emit sessions --internal 10.0.0.0/33 x.pcap", "--internal: '10.0.0.0/33': prefix length must be 0..32"},
       {"--summary x.pcap", "--summary: needs --emit sessions"},

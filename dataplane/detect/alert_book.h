@@ -1,0 +1,67 @@
+// AlertBook: the lifecycle of alerts, the single writer of alert state.
+//
+// A detector reports its condition for a key at each interval (raise). The first
+// report opens an alert (status "open", a new id); later ones update it (same id) when
+// it grew (count doubled, severity rose) or, if anything changed, every update_every_s;
+// an alert not raised again in an interval is resolved (status "resolved"). So one
+// condition gives one alert however long it lasts: the de-duplication. The id is a hash
+// of the detector, the key and the opening time: the same under replay, different for a
+// new episode.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataplane/detect/alert.h"
+#include "dataplane/table/bounded_map.h"
+
+namespace synwatch::detect {
+
+class AlertBook {
+ public:
+  AlertBook(uint32_t capacity, int64_t update_every_ms) : open_(capacity), update_every_ms_(update_every_ms) {}
+
+  // The condition holds at `now_ms` (the interval's end); `draft` has every field but
+  // id and status.
+  void raise(Alert draft, int64_t now_ms);
+  // Sends what was raised this interval and resolves what was not, in a fixed order.
+  void close_interval(int64_t now_ms, AlertSink& sink);
+  // True while an alert of `detector` for this key is open.
+  bool is_open(std::string_view detector, const wire::IpAddress& source, const wire::IpAddress& target,
+               uint16_t port, session::Perspective perspective) const;
+
+  uint64_t opened() const { return opened_; }
+  uint64_t dropped() const { return dropped_; }  // could not be tracked: too many open
+  uint32_t open_count() const { return open_.size(); }
+
+ private:
+  struct Key {
+    std::string_view detector;
+    wire::IpAddress source, target;
+    uint16_t port = 0;
+    session::Perspective perspective{};
+    bool operator==(const Key&) const = default;
+    bool operator<(const Key& o) const;
+  };
+  struct KeyHash {
+    uint64_t operator()(const Key& k) const;
+  };
+  struct State {
+    Alert last;             // the newest figures (what a resolution reports)
+    uint64_t sent_count = 0;
+    Severity sent_severity = Severity::kWarning;
+    int64_t sent_ms = 0;
+    uint64_t raised_in = 0; // the interval number it was last raised in
+    bool pending = false;   // raised this interval, not yet decided what to send
+    Alert draft;
+  };
+  static Key key_of(const Alert& a) { return {a.detector, a.source, a.target, a.port, a.perspective}; }
+
+  table::BoundedMap<Key, State, KeyHash> open_;
+  int64_t update_every_ms_;
+  uint64_t interval_ = 1;
+  uint64_t opened_ = 0, dropped_ = 0;
+};
+
+}  // namespace synwatch::detect

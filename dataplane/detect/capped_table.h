@@ -1,0 +1,89 @@
+// CappedTable: one detector table of an interval's partial state, bounded by
+// configuration and never growing.
+//
+// At the bound it behaves like Space-Saving (Metwally et al. 2005): the lightest of a
+// few entries (by the value's weight(), CLOCK-sampled) gives its place to the new key,
+// and a value that can (inherit()) takes over the evicted weight as its error, so heavy
+// keys stay and their counts stay upper bounds. Once the table is three-quarters full a
+// Count-Min filter admits only keys seen at least twice, so one-off keys (spoofed
+// sources) do not churn it. Every eviction and refusal is counted.
+#pragma once
+
+#include <cstdint>
+
+#include "dataplane/detect/count_min.h"
+#include "dataplane/table/bounded_map.h"
+
+namespace synwatch::detect {
+
+struct TableCounters {
+  uint64_t evicted = 0;   // entries replaced at the bound
+  uint64_t refused = 0;   // updates lost: not admitted by the pre-filter
+};
+
+template <typename Key, typename Value, typename Hash>
+class CappedTable {
+ public:
+  explicit CappedTable(uint32_t capacity) : map_(capacity), filter_(filter_width(capacity)) {}
+
+  // The entry of `key`, made if needed; nullptr when the key was not admitted.
+  Value* upsert(const Key& key) {
+    if (Value* v = map_.find(key)) return v;
+    if (map_.size() >= map_.capacity() - map_.capacity() / 4 && filter_.add(Hash{}(key)) < 2) {
+      ++counters_.refused;
+      return nullptr;
+    }
+    if (map_.full()) {
+      const int64_t victim = map_.pick_victim(8, [](const Value& a, const Value& b) {
+        return a.weight() < b.weight();
+      });
+      if (victim < 0) return nullptr;
+      const uint64_t inherited = map_.value_at(static_cast<uint32_t>(victim)).weight();
+      map_.erase_at(static_cast<uint32_t>(victim));
+      ++counters_.evicted;
+      Value* v = map_.insert(key);
+      if constexpr (requires { v->inherit(inherited); }) v->inherit(inherited);
+      return v;
+    }
+    return map_.insert(key);
+  }
+
+  const Value* find(const Key& key) const { return const_cast<CappedTable*>(this)->map_.find(key); }
+
+  // Adds every entry of `other` (another shard's table for the same interval).
+  void merge(const CappedTable& other) {
+    other.map_.for_each([&](const Key& k, const Value& v) {
+      if (Value* mine = upsert(k)) mine->merge(v);
+    });
+    counters_.evicted += other.counters_.evicted;
+    counters_.refused += other.counters_.refused;
+  }
+
+  void clear() {
+    for (uint32_t i = 0; i < map_.capacity(); ++i)
+      if (map_.used_at(i)) map_.erase_at(i);
+    filter_.clear();
+    counters_ = {};
+  }
+
+  template <typename F>
+  void for_each(F&& f) const {
+    map_.for_each(f);
+  }
+  uint32_t size() const { return map_.size(); }
+  bool empty() const { return map_.size() == 0; }
+  const TableCounters& counters() const { return counters_; }
+
+ private:
+  static uint32_t filter_width(uint32_t capacity) {
+    uint32_t w = 256;
+    while (w < capacity && w < (1u << 16)) w <<= 1;
+    return w;
+  }
+
+  table::BoundedMap<Key, Value, Hash> map_;
+  CountMin filter_;
+  TableCounters counters_;
+};
+
+}  // namespace synwatch::detect

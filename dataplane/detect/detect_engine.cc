@@ -1,0 +1,134 @@
+#include "dataplane/detect/detect_engine.h"
+
+#include <algorithm>
+
+namespace synwatch::detect {
+
+class DetectEngine::CountingSink : public AlertSink {
+ public:
+  CountingSink(AlertSink& next, EngineCounters& counters) : next_(next), counters_(counters) {}
+  void on_alert(const Alert& a) override {
+    ++counters_.alerts;
+    next_.on_alert(a);
+  }
+
+ private:
+  AlertSink& next_;
+  EngineCounters& counters_;
+};
+
+namespace {
+// At most this many merged intervals wait for slow shards; later ones join the newest.
+constexpr size_t kMaxPending = 8;
+}  // namespace
+
+DetectEngine::DetectEngine(const DetectConfig& config, uint32_t shards, AlertSink& sink)
+    : config_(config),
+      shards_(std::max<uint32_t>(shards, 1)),
+      sink_(sink),
+      book_(config.tracked_keys, int64_t{config.update_every_s} * 1000),
+      allow_(config.allowlist),
+      reporter_(book_, allow_),
+      detectors_(make_detectors(config_)),
+      through_(shards_, -1),
+      returned_(shards_),
+      empty_(std::make_unique<IntervalPartial>(64, config_)),
+      counting_(std::make_unique<CountingSink>(sink_, counters_)) {}
+
+DetectEngine::~DetectEngine() = default;
+
+IntervalPartial& DetectEngine::pending_for(int64_t interval) {
+  auto it = pending_.find(interval);
+  if (it != pending_.end()) return *it->second;
+  if (pending_.size() >= kMaxPending) return *pending_.rbegin()->second;
+  std::unique_ptr<IntervalPartial> p;
+  if (!spare_.empty()) {
+    p = std::move(spare_.back());
+    spare_.pop_back();
+    p->clear();
+  } else {
+    p = std::make_unique<IntervalPartial>(config_.keys_per_interval, config_);
+  }
+  p->interval = interval;
+  return *pending_.emplace(interval, std::move(p)).first->second;
+}
+
+bool DetectEngine::publish(uint32_t shard, IntervalPartial* partial, int64_t through) {
+  if (partial != nullptr) {
+    // A partial for an interval already evaluated (a shard far behind) joins the next one.
+    const int64_t k = next_ >= 0 ? std::max(partial->interval, next_) : partial->interval;
+    if (next_ < 0) next_ = k;
+    pending_for(k).merge(*partial);
+    returned_[shard].push_back(partial);
+  }
+  through_[shard] = std::max(through_[shard], through);
+  evaluate_ready(*std::min_element(through_.begin(), through_.end()));
+  return true;
+}
+
+IntervalPartial* DetectEngine::reclaim(uint32_t shard) {
+  if (returned_[shard].empty()) return nullptr;
+  IntervalPartial* p = returned_[shard].back();
+  returned_[shard].pop_back();
+  return p;
+}
+
+void DetectEngine::evaluate_ready(int64_t through) {
+  if (next_ < 0) {
+    if (pending_.empty()) return;
+    next_ = pending_.begin()->first;
+  }
+  // Empty intervals still run the detectors (windows slide, alerts resolve), but a long
+  // gap in flow time is crossed in one step once every window has emptied.
+  int64_t longest = 1;
+  const Interval probe{0, int64_t{config_.interval_s} * 1000};
+  for_each_detector(config_, [&](const char*, const auto& per_perspective) {
+    for (const auto& p : per_perspective) {
+      if constexpr (requires { p.window_s; }) longest = std::max(longest, probe.count_of(p.window_s));
+      if constexpr (requires { p.quiet_s; }) longest = std::max(longest, probe.count_of(p.quiet_s));
+    }
+  });
+  int64_t empty_run = 0;
+  while (next_ <= through) {
+    auto it = pending_.find(next_);
+    if (it != pending_.end()) {
+      evaluate(next_, *it->second);
+      spare_.push_back(std::move(it->second));
+      pending_.erase(it);
+      empty_run = 0;
+    } else if (++empty_run <= longest + 1) {
+      evaluate(next_, *empty_);
+    } else {
+      const int64_t resume = pending_.empty() ? through : std::min(through, pending_.begin()->first - 1);
+      counters_.intervals_skipped += static_cast<uint64_t>(resume - next_ + 1);
+      next_ = resume + 1;
+      continue;
+    }
+    ++next_;
+  }
+}
+
+void DetectEngine::evaluate(int64_t interval, const IntervalPartial& merged) {
+  const Interval at{interval, int64_t{config_.interval_s} * 1000};
+  for (auto& d : detectors_) d->evaluate(merged, at, reporter_);
+  book_.close_interval(at.end_ms(), *counting_);
+  ++counters_.intervals;
+}
+
+void DetectEngine::finish() {
+  int64_t last = *std::max_element(through_.begin(), through_.end());
+  if (!pending_.empty()) last = std::max(last, pending_.rbegin()->first);
+  std::fill(through_.begin(), through_.end(), last);
+  evaluate_ready(last);
+}
+
+EngineCounters DetectEngine::counters() const {
+  EngineCounters c = counters_;
+  c.alerts_opened = book_.opened();
+  c.alerts_suppressed = reporter_.suppressed();
+  c.alerts_untracked = book_.dropped();
+  for (const auto& d : detectors_) c.keys_evicted += d->keys_evicted();
+  return c;
+}
+
+}  // namespace synwatch::detect

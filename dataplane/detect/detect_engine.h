@@ -1,0 +1,69 @@
+// DetectEngine: the control side of detection, the single writer of detector state and
+// alerts. Shards hand it their partial of each interval; once every shard has passed an
+// interval, the partials are merged (exactly, in any order) and the detectors run over
+// the merged interval, in interval order. The result depends only on the sessions and
+// their decision times: the same for any number of shards and any replay speed.
+//
+// Used directly by one thread (the offline replay); the daemon puts rings in between.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "dataplane/detect/alert_book.h"
+#include "dataplane/detect/allowlist.h"
+#include "dataplane/detect/detector.h"
+#include "dataplane/detect/shard_detector.h"
+
+namespace synwatch::detect {
+
+struct EngineCounters {
+  uint64_t intervals = 0;          // intervals evaluated
+  uint64_t intervals_skipped = 0;  // empty intervals of a long gap, not evaluated one by one
+  uint64_t alerts = 0;             // alert lines sent (open, update, resolved)
+  uint64_t alerts_opened = 0;
+  uint64_t alerts_suppressed = 0;  // conditions the allowlist covered
+  uint64_t alerts_untracked = 0;   // conditions not tracked: too many alerts open
+  uint64_t keys_evicted = 0;       // detector keys given up at tracked_keys
+};
+
+class DetectEngine : public PartialChannel {
+ public:
+  DetectEngine(const DetectConfig& config, uint32_t shards, AlertSink& sink);
+  ~DetectEngine() override;
+
+  bool publish(uint32_t shard, IntervalPartial* partial, int64_t through_interval) override;
+  IntervalPartial* reclaim(uint32_t shard) override;
+
+  // Every shard has finished: whatever is pending is evaluated.
+  void finish();
+
+  EngineCounters counters() const;
+  const DetectConfig& config() const { return config_; }
+
+ private:
+  void evaluate_ready(int64_t through);
+  void evaluate(int64_t interval, const IntervalPartial& merged);
+  IntervalPartial& pending_for(int64_t interval);
+
+  DetectConfig config_;
+  uint32_t shards_;
+  AlertSink& sink_;
+  AlertBook book_;
+  Allowlist allow_;
+  Reporter reporter_;
+  std::vector<std::unique_ptr<Detector>> detectors_;
+  std::vector<int64_t> through_;                     // per shard
+  std::vector<std::vector<IntervalPartial*>> returned_;
+  std::map<int64_t, std::unique_ptr<IntervalPartial>> pending_;
+  std::vector<std::unique_ptr<IntervalPartial>> spare_;
+  std::unique_ptr<IntervalPartial> empty_;
+  int64_t next_ = -1;  // the next interval to evaluate; -1 before any
+  EngineCounters counters_;
+  class CountingSink;
+  std::unique_ptr<CountingSink> counting_;
+};
+
+}  // namespace synwatch::detect

@@ -1,0 +1,140 @@
+// Detector: one of DESIGN.md section 4's detectors, on the control side. At each
+// interval it reads the merged partial, updates its own tracked state (bounded), and
+// raises an alert for every key whose condition holds; the AlertBook turns those into
+// open / update / resolved.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dataplane/detect/alert_book.h"
+#include "dataplane/detect/allowlist.h"
+#include "dataplane/detect/detect_config.h"
+#include "dataplane/detect/interval_partial.h"
+#include "dataplane/table/bounded_map.h"
+
+namespace synwatch::detect {
+
+struct Interval {
+  int64_t index = 0;      // decided_ms / length
+  int64_t length_ms = 0;
+  int64_t end_ms() const { return (index + 1) * length_ms; }
+  // How many intervals `seconds` spans (at least one).
+  int64_t count_of(uint32_t seconds) const {
+    const int64_t n = (int64_t{seconds} * 1000 + length_ms - 1) / length_ms;
+    return n < 1 ? 1 : n;
+  }
+};
+
+// What a detector may use while evaluating an interval.
+class Reporter {
+ public:
+  Reporter(AlertBook& book, const Allowlist& allow) : book_(book), allow_(allow) {}
+  // Raises `draft` unless the allowlist covers it.
+  void raise(Alert draft, const Interval& at) {
+    if (allow_.covers(draft)) {
+      ++suppressed_;
+      return;
+    }
+    book_.raise(std::move(draft), at.end_ms());
+  }
+  const AlertBook& book() const { return book_; }
+  uint64_t suppressed() const { return suppressed_; }
+
+ private:
+  AlertBook& book_;
+  const Allowlist& allow_;
+  uint64_t suppressed_ = 0;
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual std::string_view name() const = 0;
+  virtual void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) = 0;
+  // Keys given up at the tracking bound (tracked_keys).
+  virtual uint64_t keys_evicted() const = 0;
+};
+
+// A detector's state per key, bounded: at the bound the key seen longest ago goes
+// (counted); keys idle for longer than the detector's window are dropped.
+template <typename Key, typename State, typename Hash>
+class Tracked {
+ public:
+  explicit Tracked(uint32_t capacity) : map_(capacity) {}
+
+  State* touch(const Key& key, int64_t interval) {
+    Entry* e = map_.find(key);
+    if (e == nullptr) {
+      if (map_.full()) {
+        const int64_t victim = map_.pick_victim(16, [](const Entry& a, const Entry& b) { return a.last < b.last; });
+        if (victim >= 0) map_.erase_at(static_cast<uint32_t>(victim));
+        ++evicted_;
+      }
+      e = map_.insert(key);
+      if (e == nullptr) return nullptr;
+    }
+    e->last = interval;
+    return &e->state;
+  }
+
+  // f(key, state, last_interval); erases entries last touched before `forget_before`.
+  template <typename F>
+  void sweep(int64_t forget_before, F&& f) {
+    for (uint32_t i = 0; i < map_.capacity(); ++i) {
+      if (!map_.used_at(i)) continue;
+      Entry& e = map_.value_at(i);
+      if (e.last < forget_before) {
+        map_.erase_at(i);
+        continue;
+      }
+      f(map_.key_at(i), e.state, e.last);
+    }
+  }
+  uint64_t evicted() const { return evicted_; }
+
+ private:
+  struct Entry {
+    State state{};
+    int64_t last = 0;
+  };
+  table::BoundedMap<Key, Entry, Hash> map_;
+  uint64_t evicted_ = 0;
+};
+
+// An alert with the fields every detector fills; severity follows the score.
+Alert alert_draft(std::string_view detector, session::Perspective perspective,
+                  const wire::IpAddress& source, const wire::IpAddress& target, uint16_t port,
+                  const TimeSpan& span, uint64_t count, double baseline, double score);
+// printf into a string: the alerts' one-line summaries.
+std::string summary_line(const char* format, ...) __attribute__((format(printf, 1, 2)));
+// An address or a perspective as C text for summary_line.
+inline std::string text(const wire::IpAddress& a) { return a.to_string(); }
+inline std::string text(session::Perspective p) { return std::string(session::perspective_name(p)); }
+// The longest window_s of a detector's per-perspective settings, in intervals.
+template <typename PerPerspectiveParams>
+int64_t longest_window(const PerPerspectiveParams& params, const Interval& at) {
+  int64_t longest = 1;
+  for (const auto& p : params) longest = std::max(longest, at.count_of(p.window_s));
+  return longest;
+}
+
+// The detectors, in the order they run (syn_flood before service_unavailable, which
+// defers to it).
+std::vector<std::unique_ptr<Detector>> make_detectors(const DetectConfig& config);
+
+std::unique_ptr<Detector> make_failed_sessions(const DetectConfig& config);
+std::unique_ptr<Detector> make_service_unavailable(const DetectConfig& config);
+std::unique_ptr<Detector> make_port_scan(const DetectConfig& config);
+std::unique_ptr<Detector> make_host_sweep(const DetectConfig& config);
+std::unique_ptr<Detector> make_scanner(const DetectConfig& config);
+std::unique_ptr<Detector> make_stealth_scan(const DetectConfig& config, StealthKind kind);
+std::unique_ptr<Detector> make_syn_flood(const DetectConfig& config);
+std::unique_ptr<Detector> make_backscatter(const DetectConfig& config);
+std::unique_ptr<Detector> make_brute_force(const DetectConfig& config);
+
+}  // namespace synwatch::detect

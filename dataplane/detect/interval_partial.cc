@@ -1,0 +1,151 @@
+#include "dataplane/detect/interval_partial.h"
+
+#include <algorithm>
+
+#include "dataplane/detect/detect_config.h"
+
+namespace synwatch::detect {
+
+IntervalPartial::IntervalPartial(uint32_t keys, const DetectConfig& config)
+    : services(keys), client_failures(keys), pair_probes(keys), stealth(keys), sweeps(keys),
+      contacts(keys), responders(keys), logins(keys), config_(config) {}
+
+void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f, bool first_contact) {
+  ++sessions_;
+  const Perspective p = e.perspective;
+  if (e.sampled && e.proto == 6 && p != Perspective::kExcluded) {
+    // Sampled sessions never count as failed; their flag estimates feed syn_flood.
+    if (ServiceStats* s = services.upsert({e.server, e.server_port, p})) {
+      s->sampled_syn += e.syn_packets;
+      s->sampled_synack += e.synack_packets;
+      s->span.add(e.start_ms, e.end_ms);
+    }
+    return;
+  }
+  if (!f.usable) return;
+
+  if (f.attempt) {
+    if (ServiceStats* s = services.upsert({e.server, e.server_port, p})) {
+      ++s->attempts;
+      s->established += e.established;
+      s->failed += e.failed;
+      s->rejected += e.failed && e.state == session::ConnState::REJ;
+      s->unanswered += e.failed && e.state != session::ConnState::REJ;
+      s->clients.add(address_tag(e.client));
+      if (e.failed) s->failed_clients.add(address_tag(e.client));
+      s->client_sample.add(e.client);
+      s->span.add(e.start_ms, e.end_ms);
+    }
+    if (e.failed) {
+      if (ClientFailures* c = client_failures.upsert({e.client, e.server, e.server_port, p})) {
+        ++c->failed;
+        c->span.add(e.start_ms, e.end_ms);
+      }
+    }
+    if (std::find(config_.login_ports.begin(), config_.login_ports.end(), e.server_port) !=
+        config_.login_ports.end()) {
+      if (LoginAttempts* l = logins.upsert({e.client, e.server, e.server_port, p})) {
+        ++l->sessions;
+        l->established += e.established;
+        l->failed += e.failed;
+        l->client_ports.add(e.client_port);
+        l->span.add(e.start_ms, e.end_ms);
+      }
+    }
+  }
+
+  if (f.probe != ProbeKind::kNone) {
+    const IpAddress& source = f.prober_is_client ? e.client : e.server;
+    const IpAddress& target = f.prober_is_client ? e.server : e.client;
+    const uint16_t port = f.prober_is_client ? e.server_port : e.client_port;
+    const Perspective pp = f.prober_is_client ? p : session::reverse(p);
+    if (PairProbes* pr = pair_probes.upsert({source, target, pp})) {
+      ++pr->probes;
+      pr->ports.add(port);
+      pr->span.add(e.start_ms, e.end_ms);
+    }
+    if (SweepProbes* sw = sweeps.upsert({source, port, pp})) {
+      ++sw->probes;
+      sw->targets.add(address_tag(target));
+      sw->target_sample.add(target);
+      sw->span.add(e.start_ms, e.end_ms);
+    }
+    if (is_stealth(f.probe)) {
+      if (StealthProbes* st = stealth.upsert({source, target, pp})) {
+        const auto k = static_cast<size_t>(stealth_kind(f.probe));
+        ++st->probes[k];
+        st->ports[k].add(port);
+        st->span.add(e.start_ms, e.end_ms);
+      }
+    }
+    if (FirstContacts* fc = contacts.upsert({source, pp})) {
+      if (first_contact) fc->add({e.start_ms, target, port, true});
+      else ++fc->retries;
+      fc->span.add(e.start_ms, e.end_ms);
+    }
+  } else if (first_contact && e.established) {
+    if (FirstContacts* fc = contacts.upsert({e.client, p})) {
+      fc->add({e.start_ms, e.server, e.server_port, false});
+      fc->span.add(e.start_ms, e.end_ms);
+    }
+  }
+
+  if (f.responder_only) {
+    const IpAddress& responder = f.responder_is_server ? e.server : e.client;
+    const IpAddress& peer = f.responder_is_server ? e.client : e.server;
+    // The perspective of the answered (unseen) connection: peer as client, responder as server.
+    const Perspective rp = f.responder_is_server ? p : session::reverse(p);
+    if (ResponderOnly* r = responders.upsert({responder, rp})) {
+      ++r->sessions;
+      r->synack += f.responder_synack;
+      r->rst += !f.responder_synack;
+      r->peers.add(address_tag(peer));
+      r->peer_sample.add(peer);
+      r->span.add(e.start_ms, e.end_ms);
+    }
+  }
+}
+
+void IntervalPartial::merge(const IntervalPartial& o) {
+  sessions_ += o.sessions_;
+  services.merge(o.services);
+  client_failures.merge(o.client_failures);
+  pair_probes.merge(o.pair_probes);
+  stealth.merge(o.stealth);
+  sweeps.merge(o.sweeps);
+  contacts.merge(o.contacts);
+  responders.merge(o.responders);
+  logins.merge(o.logins);
+}
+
+void IntervalPartial::clear() {
+  sessions_ = 0;
+  interval = -1;
+  services.clear();
+  client_failures.clear();
+  pair_probes.clear();
+  stealth.clear();
+  sweeps.clear();
+  contacts.clear();
+  responders.clear();
+  logins.clear();
+}
+
+TableCounters IntervalPartial::table_counters() const {
+  TableCounters t;
+  auto add = [&](const TableCounters& c) {
+    t.evicted += c.evicted;
+    t.refused += c.refused;
+  };
+  add(services.counters());
+  add(client_failures.counters());
+  add(pair_probes.counters());
+  add(stealth.counters());
+  add(sweeps.counters());
+  add(contacts.counters());
+  add(responders.counters());
+  add(logins.counters());
+  return t;
+}
+
+}  // namespace synwatch::detect

@@ -1,0 +1,177 @@
+// The values of the detectors' tables: what one interval of sessions adds to a key.
+// Every field merges exactly and in any order: counts add, distinct sets unite,
+// time spans widen, samples keep their lowest members.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "dataplane/detect/address_sample.h"
+#include "dataplane/detect/distinct_set.h"
+#include "dataplane/wire/ip_address.h"
+
+namespace synwatch::detect {
+
+// The flow time a key's sessions span.
+struct TimeSpan {
+  int64_t first_ms = INT64_MAX;
+  int64_t last_ms = INT64_MIN;
+  void add(int64_t start_ms, int64_t end_ms) {
+    first_ms = std::min(first_ms, start_ms);
+    last_ms = std::max(last_ms, end_ms);
+  }
+  void merge(const TimeSpan& o) { add(o.first_ms, o.last_ms); }
+};
+
+// A service (server, port): every connection attempt to it.
+struct ServiceStats {
+  uint32_t attempts = 0, established = 0, failed = 0;
+  uint32_t rejected = 0, unanswered = 0;  // REJ; S0 (and half-open S1 without the client's ACK)
+  uint64_t sampled_syn = 0, sampled_synack = 0;  // sampled packets × rate
+  DistinctSet clients;                     // address tags
+  DistinctSet failed_clients;
+  AddressSample client_sample;
+  TimeSpan span;
+  uint64_t weight() const { return attempts + sampled_syn; }
+  void merge(const ServiceStats& o) {
+    attempts += o.attempts, established += o.established, failed += o.failed;
+    rejected += o.rejected, unanswered += o.unanswered;
+    sampled_syn += o.sampled_syn, sampled_synack += o.sampled_synack;
+    clients.merge(o.clients), failed_clients.merge(o.failed_clients);
+    client_sample.merge(o.client_sample);
+    span.merge(o.span);
+  }
+};
+
+// One client's failed sessions to one service (failed_sessions, "over client").
+struct ClientFailures {
+  uint32_t failed = 0;
+  uint32_t error = 0;  // Space-Saving: failures of an evicted key this one may include
+  TimeSpan span;
+  uint64_t weight() const { return failed; }
+  void inherit(uint64_t evicted) {
+    failed += static_cast<uint32_t>(evicted);
+    error += static_cast<uint32_t>(evicted);
+  }
+  void merge(const ClientFailures& o) {
+    failed += o.failed, error += o.error;
+    span.merge(o.span);
+  }
+};
+
+// Probes from one source to one target (port_scan).
+struct PairProbes {
+  uint32_t probes = 0;
+  DistinctSet ports;
+  TimeSpan span;
+  uint64_t weight() const { return probes; }
+  void merge(const PairProbes& o) {
+    probes += o.probes;
+    ports.merge(o.ports);
+    span.merge(o.span);
+  }
+};
+
+// Stealth probes from one source to one target (null_scan, xmas_scan, fin_scan).
+struct StealthProbes {
+  std::array<uint32_t, 3> probes{};  // by StealthKind
+  std::array<DistinctSet, 3> ports;
+  TimeSpan span;
+  uint64_t weight() const { return uint64_t{probes[0]} + probes[1] + probes[2]; }
+  void merge(const StealthProbes& o) {
+    for (size_t i = 0; i < 3; ++i) probes[i] += o.probes[i], ports[i].merge(o.ports[i]);
+    span.merge(o.span);
+  }
+};
+
+// Probes from one source to one port on many targets (host_sweep).
+struct SweepProbes {
+  uint32_t probes = 0;
+  DistinctSet targets;
+  AddressSample target_sample;
+  TimeSpan span;
+  uint64_t weight() const { return probes; }
+  void merge(const SweepProbes& o) {
+    probes += o.probes;
+    targets.merge(o.targets);
+    target_sample.merge(o.target_sample);
+    span.merge(o.span);
+  }
+};
+
+// One source's first contacts (scanner): their outcomes, and the earliest few in
+// flow-time order so the control side can replay the walk where it crossed.
+struct FirstContacts {
+  struct Contact {
+    int64_t ms = 0;
+    wire::IpAddress target;
+    uint16_t port = 0;
+    bool failed = false;
+    bool operator<(const Contact& o) const {
+      if (ms != o.ms) return ms < o.ms;
+      if (!(target == o.target)) return target < o.target;
+      return port < o.port;
+    }
+  };
+  static constexpr uint32_t kEarliest = 8;
+  uint32_t failures = 0, successes = 0;
+  uint32_t retries = 0;  // failed probes of services already contacted
+  std::array<Contact, kEarliest> earliest{};
+  uint8_t kept = 0;
+  TimeSpan span;
+  uint64_t weight() const { return uint64_t{failures} + successes; }
+  void add(const Contact& c) {
+    (c.failed ? failures : successes) += 1;
+    keep(c);
+  }
+  void merge(const FirstContacts& o) {
+    failures += o.failures, successes += o.successes, retries += o.retries;
+    for (uint32_t i = 0; i < o.kept; ++i) keep(o.earliest[i]);
+    span.merge(o.span);
+  }
+
+ private:
+  void keep(const Contact& c) {
+    Contact* end = earliest.data() + kept;
+    Contact* at = std::upper_bound(earliest.data(), end, c);
+    if (kept == kEarliest) {
+      if (at == end) return;
+      --end;
+    } else {
+      ++kept;
+    }
+    std::copy_backward(at, end, end + 1);
+    *at = c;
+  }
+};
+
+// Responder-only sessions of one host: SYN-ACKs and RSTs that answer no SYN seen (backscatter).
+struct ResponderOnly {
+  uint32_t sessions = 0, synack = 0, rst = 0;
+  DistinctSet peers;
+  AddressSample peer_sample;
+  TimeSpan span;
+  uint64_t weight() const { return sessions; }
+  void merge(const ResponderOnly& o) {
+    sessions += o.sessions, synack += o.synack, rst += o.rst;
+    peers.merge(o.peers);
+    peer_sample.merge(o.peer_sample);
+    span.merge(o.span);
+  }
+};
+
+// Sessions from one client to one login service (brute_force).
+struct LoginAttempts {
+  uint32_t sessions = 0, established = 0, failed = 0;
+  DistinctSet client_ports;
+  TimeSpan span;
+  uint64_t weight() const { return sessions; }
+  void merge(const LoginAttempts& o) {
+    sessions += o.sessions, established += o.established, failed += o.failed;
+    client_ports.merge(o.client_ports);
+    span.merge(o.span);
+  }
+};
+
+}  // namespace synwatch::detect
