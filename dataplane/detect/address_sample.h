@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "dataplane/detect/lowest_values.h"
 #include "dataplane/wire/ip_address.h"
 
 namespace synwatch::detect {
@@ -14,19 +15,7 @@ class AddressSample {
  public:
   static constexpr uint32_t kSize = 4;
 
-  void add(const wire::IpAddress& a) {
-    wire::IpAddress* end = items_.data() + size_;
-    wire::IpAddress* at = std::lower_bound(items_.data(), end, a);
-    if (at != end && *at == a) return;
-    if (size_ == kSize) {
-      if (at == end) return;
-      --end;
-    } else {
-      ++size_;
-    }
-    std::copy_backward(at, end, end + 1);
-    *at = a;
-  }
+  void add(const wire::IpAddress& a) { keep_lowest(items_, size_, a); }
   void merge(const AddressSample& other) {
     for (uint32_t i = 0; i < other.size_; ++i) add(other.items_[i]);
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "dataplane/detect/hyperloglog.h"
+#include "dataplane/detect/lowest_values.h"
 
 namespace synwatch::detect {
 
@@ -48,20 +49,9 @@ class DistinctSet {
 
  private:
   // The list holds the kExact smallest values seen: the same whatever the order of
-  // additions and merges. Dropping one means the list is no longer the whole set.
+  // additions and merges. Losing one means the list is no longer the whole set.
   void keep_smallest(uint32_t value) {
-    uint32_t* end = values_.data() + size_;
-    uint32_t* at = std::lower_bound(values_.data(), end, value);
-    if (at != end && *at == value) return;
-    if (size_ == kExact) {
-      overflowed_ = true;
-      if (at == end) return;
-      --end;  // the largest makes room
-    } else {
-      ++size_;
-    }
-    std::copy_backward(at, end, end + 1);
-    *at = value;
+    if (keep_lowest(values_, size_, value)) overflowed_ = true;
   }
 
   std::array<uint32_t, kExact> values_{};

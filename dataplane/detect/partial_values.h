@@ -9,6 +9,7 @@
 
 #include "dataplane/detect/address_sample.h"
 #include "dataplane/detect/distinct_set.h"
+#include "dataplane/detect/lowest_values.h"
 #include "dataplane/wire/ip_address.h"
 
 namespace synwatch::detect {
@@ -132,18 +133,7 @@ struct FirstContacts {
   }
 
  private:
-  void keep(const Contact& c) {
-    Contact* end = earliest.data() + kept;
-    Contact* at = std::upper_bound(earliest.data(), end, c);
-    if (kept == kEarliest) {
-      if (at == end) return;
-      --end;
-    } else {
-      ++kept;
-    }
-    std::copy_backward(at, end, end + 1);
-    *at = c;
-  }
+  void keep(const Contact& c) { keep_lowest(earliest, kept, c); }
 };
 
 // Responder-only sessions of one host: SYN-ACKs and RSTs that answer no SYN seen (backscatter).
