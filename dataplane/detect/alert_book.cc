@@ -23,7 +23,7 @@ uint64_t AlertBook::KeyHash::operator()(const Key& k) const {
   return mix64(h ^ (uint64_t{k.port} << 8 | uint64_t(k.perspective)));
 }
 
-void AlertBook::raise(Alert draft, int64_t now_ms) {
+void AlertBook::raise(Alert draft) {
   const Key key = key_of(draft);
   State* s = open_.find(key);
   if (s == nullptr) {
@@ -43,7 +43,6 @@ void AlertBook::raise(Alert draft, int64_t now_ms) {
     draft.start_ms = std::min(draft.start_ms, s->last.start_ms);
     draft.status = AlertStatus::kUpdate;
   }
-  (void)now_ms;
   s->draft = std::move(draft);
   s->pending = true;
   s->raised_in = interval_;
@@ -51,8 +50,7 @@ void AlertBook::raise(Alert draft, int64_t now_ms) {
 
 bool AlertBook::is_open(std::string_view detector, const wire::IpAddress& source, const wire::IpAddress& target,
                         uint16_t port, session::Perspective perspective) const {
-  return const_cast<table::BoundedMap<Key, State, KeyHash>&>(open_).find(
-             {detector, source, target, port, perspective}) != nullptr;
+  return open_.find({detector, source, target, port, perspective}) != nullptr;
 }
 
 void AlertBook::close_interval(int64_t now_ms, AlertSink& sink) {
@@ -73,6 +71,7 @@ void AlertBook::close_interval(int64_t now_ms, AlertSink& sink) {
       s.last = d;
       if (send) {
         if (opening) ++opened_;
+        ++sent_;
         sink.on_alert(d);
         s.sent_count = d.count;
         s.sent_severity = d.severity;
@@ -82,6 +81,7 @@ void AlertBook::close_interval(int64_t now_ms, AlertSink& sink) {
       Alert r = s.last;
       r.status = AlertStatus::kResolved;
       sink.on_alert(r);
+      ++sent_;
       open_.erase_at(i);
     }
   }

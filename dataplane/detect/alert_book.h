@@ -22,9 +22,9 @@ class AlertBook {
  public:
   AlertBook(uint32_t capacity, int64_t update_every_ms) : open_(capacity), update_every_ms_(update_every_ms) {}
 
-  // The condition holds at `now_ms` (the interval's end); `draft` has every field but
-  // id and status.
-  void raise(Alert draft, int64_t now_ms);
+  // The condition holds in the current interval; `draft` has every field but id and
+  // status.
+  void raise(Alert draft);
   // Sends what was raised this interval and resolves what was not, in a fixed order.
   void close_interval(int64_t now_ms, AlertSink& sink);
   // True while an alert of `detector` for this key is open.
@@ -32,6 +32,7 @@ class AlertBook {
                uint16_t port, session::Perspective perspective) const;
 
   uint64_t opened() const { return opened_; }
+  uint64_t sent() const { return sent_; }  // alert lines: open, update and resolved
   uint64_t dropped() const { return dropped_; }  // could not be tracked: too many open
   uint32_t open_count() const { return open_.size(); }
 
@@ -61,7 +62,7 @@ class AlertBook {
   table::BoundedMap<Key, State, KeyHash> open_;
   int64_t update_every_ms_;
   uint64_t interval_ = 1;
-  uint64_t opened_ = 0, dropped_ = 0;
+  uint64_t opened_ = 0, sent_ = 0, dropped_ = 0;
 };
 
 }  // namespace synwatch::detect

@@ -49,7 +49,7 @@ class Backscatter : public Detector {
                        .add("min_peers", uint64_t{p.min_peers})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

@@ -43,7 +43,7 @@ class BruteForce : public Detector {
                        .add("threshold", uint64_t{p.sessions})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

@@ -48,8 +48,6 @@ class CappedTable {
     return map_.insert(key);
   }
 
-  const Value* find(const Key& key) const { return const_cast<CappedTable*>(this)->map_.find(key); }
-
   // Adds every entry of `other` (another shard's table for the same interval).
   void merge(const CappedTable& other) {
     other.map_.for_each([&](const Key& k, const Value& v) {

@@ -4,36 +4,38 @@
 
 namespace synwatch::detect {
 
-class DetectEngine::CountingSink : public AlertSink {
- public:
-  CountingSink(AlertSink& next, EngineCounters& counters) : next_(next), counters_(counters) {}
-  void on_alert(const Alert& a) override {
-    ++counters_.alerts;
-    next_.on_alert(a);
-  }
-
- private:
-  AlertSink& next_;
-  EngineCounters& counters_;
-};
-
 namespace {
+
 // At most this many merged intervals wait for slow shards; later ones join the newest.
 constexpr size_t kMaxPending = 8;
+
+// The longest window or quiet time of any detector, in intervals.
+int64_t longest_window_of(const DetectConfig& config) {
+  int64_t longest = 1;
+  const Interval unit{0, int64_t{config.interval_s} * 1000};
+  for_each_detector(config, [&](const char*, const auto& per_perspective) {
+    for (const auto& p : per_perspective) {
+      if constexpr (requires { p.window_s; }) longest = std::max(longest, unit.count_of(p.window_s));
+      if constexpr (requires { p.quiet_s; }) longest = std::max(longest, unit.count_of(p.quiet_s));
+    }
+  });
+  return longest;
+}
+
 }  // namespace
 
 DetectEngine::DetectEngine(const DetectConfig& config, uint32_t shards, AlertSink& sink)
     : config_(config),
       shards_(std::max<uint32_t>(shards, 1)),
       sink_(sink),
+      longest_window_(longest_window_of(config)),
       book_(config.tracked_keys, int64_t{config.update_every_s} * 1000),
       allow_(config.allowlist),
       reporter_(book_, allow_),
       detectors_(make_detectors(config_)),
       through_(shards_, -1),
       returned_(shards_),
-      empty_(std::make_unique<IntervalPartial>(64, config_)),
-      counting_(std::make_unique<CountingSink>(sink_, counters_)) {}
+      empty_(std::make_unique<IntervalPartial>(64, config_)) {}
 
 DetectEngine::~DetectEngine() = default;
 
@@ -80,14 +82,6 @@ void DetectEngine::evaluate_ready(int64_t through) {
   }
   // Empty intervals still run the detectors (windows slide, alerts resolve), but a long
   // gap in flow time is crossed in one step once every window has emptied.
-  int64_t longest = 1;
-  const Interval probe{0, int64_t{config_.interval_s} * 1000};
-  for_each_detector(config_, [&](const char*, const auto& per_perspective) {
-    for (const auto& p : per_perspective) {
-      if constexpr (requires { p.window_s; }) longest = std::max(longest, probe.count_of(p.window_s));
-      if constexpr (requires { p.quiet_s; }) longest = std::max(longest, probe.count_of(p.quiet_s));
-    }
-  });
   int64_t empty_run = 0;
   while (next_ <= through) {
     auto it = pending_.find(next_);
@@ -96,7 +90,7 @@ void DetectEngine::evaluate_ready(int64_t through) {
       spare_.push_back(std::move(it->second));
       pending_.erase(it);
       empty_run = 0;
-    } else if (++empty_run <= longest + 1) {
+    } else if (++empty_run <= longest_window_ + 1) {
       evaluate(next_, *empty_);
     } else {
       const int64_t resume = pending_.empty() ? through : std::min(through, pending_.begin()->first - 1);
@@ -111,7 +105,7 @@ void DetectEngine::evaluate_ready(int64_t through) {
 void DetectEngine::evaluate(int64_t interval, const IntervalPartial& merged) {
   const Interval at{interval, int64_t{config_.interval_s} * 1000};
   for (auto& d : detectors_) d->evaluate(merged, at, reporter_);
-  book_.close_interval(at.end_ms(), *counting_);
+  book_.close_interval(at.end_ms(), sink_);
   ++counters_.intervals;
 }
 
@@ -124,6 +118,7 @@ void DetectEngine::finish() {
 
 EngineCounters DetectEngine::counters() const {
   EngineCounters c = counters_;
+  c.alerts = book_.sent();
   c.alerts_opened = book_.opened();
   c.alerts_suppressed = reporter_.suppressed();
   c.alerts_untracked = book_.dropped();

@@ -51,6 +51,7 @@ class DetectEngine : public PartialChannel {
   DetectConfig config_;
   uint32_t shards_;
   AlertSink& sink_;
+  int64_t longest_window_;  // intervals: after this many empty ones every window is empty
   AlertBook book_;
   Allowlist allow_;
   Reporter reporter_;
@@ -62,8 +63,6 @@ class DetectEngine : public PartialChannel {
   std::unique_ptr<IntervalPartial> empty_;
   int64_t next_ = -1;  // the next interval to evaluate; -1 before any
   EngineCounters counters_;
-  class CountingSink;
-  std::unique_ptr<CountingSink> counting_;
 };
 
 }  // namespace synwatch::detect

@@ -35,12 +35,12 @@ class Reporter {
  public:
   Reporter(AlertBook& book, const Allowlist& allow) : book_(book), allow_(allow) {}
   // Raises `draft` unless the allowlist covers it.
-  void raise(Alert draft, const Interval& at) {
+  void raise(Alert draft) {
     if (allow_.covers(draft)) {
       ++suppressed_;
       return;
     }
-    book_.raise(std::move(draft), at.end_ms());
+    book_.raise(std::move(draft));
   }
   const AlertBook& book() const { return book_; }
   uint64_t suppressed() const { return suppressed_; }

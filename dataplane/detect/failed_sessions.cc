@@ -58,7 +58,7 @@ class FailedSessions : public Detector {
     }
     if (!any) return;
     // Group this bucket's clients by partition; sorted, so models update in a fixed order.
-    std::map<PartitionOrder, std::vector<std::pair<ConnectionKey, ClientState*>>> groups;
+    std::map<HostPortKey, std::vector<std::pair<ConnectionKey, ClientState*>>> groups;
     clients_.sweep(at.index - forget_intervals(at), [&](const ConnectionKey& key, ClientState& c, int64_t) {
       const auto p = static_cast<size_t>(key.perspective);
       if (!closing[p] || c.bucket != at.index / buckets_of(config_.failed_sessions[p], at) || c.count == 0) return;
@@ -86,17 +86,6 @@ class FailedSessions : public Detector {
     double rollup_mean = 0;        // sum of the baselines of the roll-up's buckets
     Model() { season.fill(1.0f); }
   };
-  struct PartitionOrder {
-    wire::IpAddress server;
-    uint16_t port;
-    Perspective perspective;
-    bool operator<(const PartitionOrder& o) const {
-      if (!(server == o.server)) return server < o.server;
-      if (port != o.port) return port < o.port;
-      return perspective < o.perspective;
-    }
-  };
-
   const FailedSessionsParams& params(Perspective p) const { return config_.failed_sessions[static_cast<size_t>(p)]; }
   static int64_t buckets_of(const FailedSessionsParams& p, const Interval& at) { return at.count_of(p.bucket_s); }
   int64_t forget_intervals(const Interval& at) const {
@@ -106,10 +95,10 @@ class FailedSessions : public Detector {
     return longest;
   }
 
-  void close_bucket(const PartitionOrder& part, std::vector<std::pair<ConnectionKey, ClientState*>>& members,
+  void close_bucket(const HostPortKey& part, std::vector<std::pair<ConnectionKey, ClientState*>>& members,
                     const Interval& at, Reporter& out) {
     const FailedSessionsParams& p = params(part.perspective);
-    Model* m = partitions_.touch({part.server, part.port, part.perspective}, at.index);
+    Model* m = partitions_.touch(part, at.index);
     if (m == nullptr) return;
     const int64_t bucket = at.index / buckets_of(p, at);
     const int64_t rollup = bucket / p.rollup_buckets;
@@ -156,11 +145,11 @@ class FailedSessions : public Detector {
         alerted = true;
         const uint64_t count = by_rollup ? c->rollup_count : c->count;
         const double baseline = std::round((by_rollup ? rollup_mean : mean) * 100) / 100;
-        Alert a = alert_draft(name(), part.perspective, key.client, part.server, part.port, c->span, count, baseline,
+        Alert a = alert_draft(name(), part.perspective, key.client, part.host, part.port, c->span, count, baseline,
                               score);
         a.summary = summary_line("%s failed %llu times to reach %s port %u in %u s, expected %.1f (%s)",
                                  text(key.client).c_str(), static_cast<unsigned long long>(count),
-                                 text(part.server).c_str(), part.port,
+                                 text(part.host).c_str(), part.port,
                                  by_rollup ? p.bucket_s * p.rollup_buckets : p.bucket_s, baseline,
                                  text(part.perspective).c_str());
         a.evidence = Evidence()
@@ -176,7 +165,7 @@ class FailedSessions : public Detector {
                          .add("hour_of_week", uint64_t(how))
                          .add("bucket_s", uint64_t{p.bucket_s})
                          .finish();
-        out.raise(std::move(a), at);
+        out.raise(std::move(a));
       }
     }
     if (alerted) return;  // frozen while the partition alerts

@@ -40,7 +40,7 @@ class HostSweep : public Detector {
                        .add("threshold", uint64_t{p.hosts})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

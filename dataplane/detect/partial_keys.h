@@ -31,6 +31,11 @@ struct HostPortKey {
   uint16_t port = 0;
   Perspective perspective{};
   bool operator==(const HostPortKey&) const = default;
+  bool operator<(const HostPortKey& o) const {
+    if (!(host == o.host)) return host < o.host;
+    if (port != o.port) return port < o.port;
+    return perspective < o.perspective;
+  }
   struct Hash {
     uint64_t operator()(const HostPortKey& k) const {
       return combine(k.host.hash(), uint64_t{k.port} << 8 | uint64_t(k.perspective));

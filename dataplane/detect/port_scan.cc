@@ -41,7 +41,7 @@ class PortScan : public Detector {
                        .add("threshold", uint64_t{p.ports})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

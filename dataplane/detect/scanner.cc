@@ -30,7 +30,7 @@ class Scanner : public Detector {
     merged.contacts.for_each([&](const HostKey& key, const FirstContacts& v) {
       const ScannerParams& p = params(key);
       if (!p.enabled) return;
-      if (State* s = tracked_.touch(key, at.index)) walk(p, v, *s, at);
+      if (State* s = tracked_.touch(key, at.index)) walk(p, v, *s);
     });
     int64_t forget = 1;
     for (const auto& p : config_.scanner) forget = std::max(forget, at.count_of(p.idle_s));
@@ -56,7 +56,7 @@ class Scanner : public Detector {
                        .add("first_port", uint64_t{s.first_port})
                        .add("log_likelihood_ratio", std::round(llr * 1000) / 1000)
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 
@@ -77,8 +77,19 @@ class Scanner : public Detector {
     return double(s.failures) * fail_step(p) + double(s.successes) * success_step(p);
   }
 
-  void walk(const ScannerParams& p, const FirstContacts& v, State& s, const Interval&) const {
+  void walk(const ScannerParams& p, const FirstContacts& v, State& s) const {
     const double upper = std::log(p.beta / p.alpha), lower = std::log((1 - p.beta) / (1 - p.alpha));
+    // After each step: alarm at the upper bound (once), start over at the lower one.
+    auto decide = [&](int64_t ms) {
+      if (s.alarm_contacts != 0) return;
+      const double llr = log_ratio(p, s);
+      if (llr >= upper) {
+        s.alarm_contacts = s.contacts;
+        s.alarm_ms = ms;
+      } else if (llr <= lower) {
+        s.failures = s.successes = s.retries = 0;
+      }
+    };
     // Contact by contact while the earliest ones are known; the rest of the interval as a sum.
     uint64_t left_f = v.failures, left_s = v.successes;
     for (uint32_t i = 0; i < v.kept; ++i) {
@@ -92,26 +103,14 @@ class Scanner : public Detector {
       (c.failed ? left_f : left_s) -= 1;
       ++s.contacts;
       s.span.add(c.ms, c.ms);
-      const double llr = log_ratio(p, s);
-      if (s.alarm_contacts == 0 && llr >= upper) {
-        s.alarm_contacts = s.contacts;
-        s.alarm_ms = c.ms;
-      } else if (s.alarm_contacts == 0 && llr <= lower) {
-        s.failures = s.successes = s.retries = 0;
-      }
+      decide(c.ms);
     }
     s.retries += v.retries;
     s.failures += left_f;
     s.successes += left_s;
     s.contacts += left_f + left_s;
     s.span.merge(v.span);
-    const double llr = log_ratio(p, s);
-    if (s.alarm_contacts == 0 && llr >= upper) {
-      s.alarm_contacts = s.contacts;
-      s.alarm_ms = v.span.last_ms;
-    } else if (s.alarm_contacts == 0 && llr <= lower) {
-      s.failures = s.successes = s.retries = 0;
-    }
+    decide(v.span.last_ms);
   }
   const ScannerParams& params(const HostKey& k) const { return config_.scanner[static_cast<size_t>(k.perspective)]; }
 

@@ -54,7 +54,7 @@ class ServiceUnavailable : public Detector {
                        .add("threshold", uint64_t{p.min_failed})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

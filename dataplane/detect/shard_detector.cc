@@ -74,7 +74,6 @@ void ShardDetector::on_watermark(int64_t watermark_ms) {
 
 void ShardDetector::hand_over(int64_t through) {
   if (open_ != nullptr && open_->interval <= through) {
-    if (open_->interval < handed_through_ + 1) open_->interval = handed_through_ + 1;
     const TableCounters t = open_->table_counters();
     if (!channel_.publish(shard_, open_, through)) {
       // The control side is behind: this interval's sessions go on into the next.

@@ -61,10 +61,7 @@ class ShardDetector : public session::SessionSink {
   std::vector<IntervalPartial*> free_;
   IntervalPartial* open_ = nullptr;
   int64_t handed_through_ = -1;  // every interval up to this one is handed over
-  struct ContactHash {
-    uint64_t operator()(const ConnectionKey& k) const { return ConnectionKey::Hash{}(k); }
-  };
-  table::BoundedMap<ConnectionKey, int64_t, ContactHash> contacted_;  // -> last contact ms
+  table::BoundedMap<ConnectionKey, int64_t, ConnectionKey::Hash> contacted_;  // -> last contact ms
   DetectCounters counters_;
 };
 

@@ -10,6 +10,10 @@
 namespace synwatch::detect {
 namespace {
 
+// By StealthKind: the detector, and the probe as nmap's documentation calls it.
+constexpr std::string_view kNames[] = {"null_scan", "xmas_scan", "fin_scan"};
+constexpr const char* kFlags[] = {"NULL", "XMAS", "FIN"};
+
 class StealthScan : public Detector {
  public:
   StealthScan(const DetectConfig& c, StealthKind kind)
@@ -17,9 +21,7 @@ class StealthScan : public Detector {
                                          : kind == StealthKind::kXmas ? c.xmas_scan
                                                                       : c.fin_scan),
         tracked_(c.tracked_keys) {}
-  std::string_view name() const override {
-    return kind_ == StealthKind::kNull ? "null_scan" : kind_ == StealthKind::kXmas ? "xmas_scan" : "fin_scan";
-  }
+  std::string_view name() const override { return kNames[static_cast<size_t>(kind_)]; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
@@ -46,7 +48,7 @@ class StealthScan : public Detector {
       Alert a = alert_draft(name(), key.perspective, key.host, target, 0, s.span, probes, p.probes,
                             score_of_ratio(probes, p.probes));
       a.summary = summary_line("%s sent %u %s probes to %s (%s)", text(key.host).c_str(), probes,
-                               kind_ == StealthKind::kNull ? "NULL" : kind_ == StealthKind::kXmas ? "XMAS" : "FIN",
+                               kFlags[static_cast<size_t>(kind_)],
                                s.targets.size() == 1 ? text(target).c_str() : "several hosts",
                                text(key.perspective).c_str());
       a.evidence = Evidence()
@@ -57,7 +59,7 @@ class StealthScan : public Detector {
                        .add("threshold", uint64_t{p.probes})
                        .add("window_s", uint64_t{p.window_s})
                        .finish();
-      out.raise(std::move(a), at);
+      out.raise(std::move(a));
     });
   }
 

@@ -44,7 +44,7 @@ class SynFlood : public Detector {
         s->episode.sources.merge(v.clients);
         s->episode.sample.merge(v.client_sample);
         s->episode.span.merge(v.span);
-        raise(key, *s, attempts, at, out);
+        raise(key, *s, attempts, out);
       } else {
         // Updates are clipped, so one burst below the alarm cannot lift the baseline far.
         const double clipped = std::min(attempts, std::max(2 * s->baseline, 1.0) * 4);
@@ -69,8 +69,7 @@ class SynFlood : public Detector {
     Episode episode;
   };
 
-  void raise(const HostPortKey& key, const State& s, double attempts, const Interval& at,
-             Reporter& out) const {
+  void raise(const HostPortKey& key, const State& s, double attempts, Reporter& out) const {
     // How unlikely this interval is for the baseline: a geometric (negative binomial
     // with size 1) tail, generous to bursty services.
     const double mean = std::max(s.baseline, 1.0);
@@ -93,7 +92,7 @@ class SynFlood : public Detector {
                      .add("baseline_per_interval", std::round(s.baseline * 100) / 100)
                      .add("interval_s", uint64_t{config_.interval_s})
                      .finish();
-    out.raise(std::move(a), at);
+    out.raise(std::move(a));
   }
   const SynFloodParams& params(const HostPortKey& k) const {
     return config_.syn_flood[static_cast<size_t>(k.perspective)];

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/detect/detect_engine.h"
+#include "dataplane/detect/sharded_detection.h"
 #include "dataplane/json/record_json.h"
 #include "dataplane/replay/alert_writer.h"
 #include "dataplane/replay/replay.h"
@@ -71,18 +71,13 @@ int main(int argc, char** argv) {
   // Alerts: each shard feeds its own detector partials; the engine merges them.
   replay::AlertWriter alert_writer(out);
   const uint32_t shard_count = sessions || alerts ? options.shards : 1;
-  const detect::DetectConfig shard_detect = options.config.detect.share(shard_count);
-  std::unique_ptr<detect::DetectEngine> engine;
-  std::vector<std::unique_ptr<detect::ShardDetector>> detectors;
-  std::vector<session::SessionSink*> shard_sinks(shard_count, &session_writer);
-  if (alerts) {
-    engine = std::make_unique<detect::DetectEngine>(options.config.detect, shard_count, alert_writer);
-    for (uint32_t i = 0; i < shard_count; ++i) {
-      detectors.push_back(std::make_unique<detect::ShardDetector>(i, shard_detect, *engine, &session_writer));
-      shard_sinks[i] = detectors.back().get();
-    }
-  }
-  session::SessionShards shards(shard_sinks, options.config.sessions);
+  std::unique_ptr<detect::ShardedDetection> detection;
+  if (alerts)
+    detection = std::make_unique<detect::ShardedDetection>(options.config.detect, shard_count, alert_writer,
+                                                           &session_writer);
+  session::SessionShards shards(detection ? detection->sinks()
+                                          : std::vector<session::SessionSink*>(shard_count, &session_writer),
+                                options.config.sessions);
   decode::RecordSink& sink = sessions || alerts ? static_cast<decode::RecordSink&>(shards)
                                                 : static_cast<decode::RecordSink&>(record_writer);
 
@@ -96,8 +91,7 @@ int main(int argc, char** argv) {
     }
   }
   if (sessions || alerts) shards.finish();
-  for (auto& d : detectors) d->finish();
-  if (engine) engine->finish();
+  if (detection) detection->finish();
   if (options.summary) {
     std::fflush(out);
     session_writer.tally.print(stdout);

@@ -5,10 +5,7 @@
 namespace synwatch::session {
 
 SessionShards::SessionShards(uint32_t shards, const SessionConfig& config, SessionSink& sink)
-    : per_shard_(config.share(shards)), perspective_(config.internal, config.external) {
-  for (uint32_t i = 0; i < shards; ++i)
-    tables_.push_back(std::make_unique<SessionTable>(per_shard_, perspective_, sink));
-}
+    : SessionShards(std::vector<SessionSink*>(shards, &sink), config) {}
 
 SessionShards::SessionShards(const std::vector<SessionSink*>& sinks, const SessionConfig& config)
     : per_shard_(config.share(static_cast<uint32_t>(sinks.size()))),

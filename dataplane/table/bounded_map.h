@@ -27,6 +27,10 @@ class BoundedMap {
     const int64_t id = locate(key, Hash{}(key));
     return id < 0 ? nullptr : &entries_[static_cast<size_t>(id)].value;
   }
+  const Value* find(const Key& key) const {
+    const int64_t id = locate(key, Hash{}(key));
+    return id < 0 ? nullptr : &entries_[static_cast<size_t>(id)].value;
+  }
 
   // Adds `key` with a default-constructed value. The key must not be present.
   // nullptr when the map is full.

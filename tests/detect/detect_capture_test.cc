@@ -22,22 +22,13 @@ AlertCollector alerts_of(const fs::path& capture, uint32_t shards) {
   session::SessionConfig sessions;
   std::string error;
   EXPECT_TRUE(session::Prefix::parse_list("198.51.100.0/24,2001:db8:100::/64", sessions.internal, error));
-  detect::DetectConfig config;
-  const detect::DetectConfig share = config.share(shards);
   AlertCollector collector;
-  detect::DetectEngine engine(config, shards, collector);
-  std::vector<std::unique_ptr<detect::ShardDetector>> detectors;
-  std::vector<session::SessionSink*> sinks;
-  for (uint32_t i = 0; i < shards; ++i) {
-    detectors.push_back(std::make_unique<detect::ShardDetector>(i, share, engine));
-    sinks.push_back(detectors.back().get());
-  }
-  session::SessionShards tables(sinks, sessions);
+  detect::ShardedDetection detection(detect::DetectConfig{}, shards, collector);
+  session::SessionShards tables(detection.sinks(), sessions);
   replay::Replay replay{decode::DecoderConfig{}};
   EXPECT_TRUE(replay.run_file(capture.string(), tables, error)) << error;
   tables.finish();
-  for (auto& d : detectors) d->finish();
-  engine.finish();
+  detection.finish();
   return collector;
 }
 

@@ -2,11 +2,10 @@
 // (sessions routed by host pair), one engine, alerts collected in order.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "dataplane/detect/detect_engine.h"
+#include "dataplane/detect/sharded_detection.h"
 #include "dataplane/json/alert_json.h"
 #include "dataplane/session/session_key.h"
 
@@ -32,28 +31,22 @@ class AlertCollector : public detect::AlertSink {
 class DetectHarness {
  public:
   explicit DetectHarness(const detect::DetectConfig& config = {}, uint32_t shards = 1)
-      : config_(config), share_(config.share(shards)), engine_(config_, shards, collector) {
-    for (uint32_t i = 0; i < shards; ++i)
-      shards_.push_back(std::make_unique<detect::ShardDetector>(i, share_, engine_));
-  }
+      : detection_(config, shards, collector) {}
   // Sessions must come in non-decreasing decided_ms, as a session table emits them.
   void add(const session::SessionEvent& e) {
-    const size_t shard = session::host_pair_hash(e.client, e.server) % shards_.size();
-    for (auto& s : shards_) s->on_watermark(e.decided_ms);
-    shards_[shard]->on_session(e);
+    const auto& shards = detection_.sinks();
+    for (auto* s : shards) s->on_watermark(e.decided_ms);
+    shards[session::host_pair_hash(e.client, e.server) % shards.size()]->on_session(e);
   }
   void finish(int64_t watermark_ms) {
-    for (auto& s : shards_) s->on_watermark(watermark_ms);
-    for (auto& s : shards_) s->finish();
-    engine_.finish();
+    for (auto* s : detection_.sinks()) s->on_watermark(watermark_ms);
+    detection_.finish();
   }
   AlertCollector collector;
-  const detect::DetectEngine& engine() const { return engine_; }
+  const detect::DetectEngine& engine() const { return detection_.engine(); }
 
  private:
-  detect::DetectConfig config_, share_;
-  detect::DetectEngine engine_;
-  std::vector<std::unique_ptr<detect::ShardDetector>> shards_;
+  detect::ShardedDetection detection_;
 };
 
 }  // namespace synwatch::testing
