@@ -12,8 +12,9 @@ const char kDaemonUsage[] =
     "usage: synwatchd [options]\n"
     "\n"
     "Receives flow exports (NetFlow v5/v9, IPFIX, sFlow v5), joins their records into\n"
-    "TCP sessions on poll-mode worker cores and writes every decided session as a JSON\n"
-    "line. Without options it runs what the configuration file says.\n"
+    "TCP sessions on poll-mode worker cores, writes every decided session as a JSON line\n"
+    "and runs the detectors over them (scans, floods, backscatter, brute force, failed\n"
+    "sessions). Without options it runs what the configuration file says.\n"
     "\n"
     "  --config FILE          YAML configuration (see deploy/synwatch.example.yaml); the\n"
     "                         options below override it\n"
@@ -27,7 +28,8 @@ const char kDaemonUsage[] =
     "                         RFC 1918, RFC 6598, fc00::/7)\n"
     "  --sessions-out FILE    write sessions as JSON lines to FILE ('-': standard output,\n"
     "                         the default)\n"
-    "  --alerts-out FILE      write alerts as JSON lines to FILE\n"
+    "  --alerts-out FILE      write alerts as JSON lines to FILE ('-': standard output)\n"
+    "  --no-detect            run no detectors: sessions only\n"
     "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
@@ -68,6 +70,8 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       out.quiet = true;
     } else if (line.flag("--no-huge")) {
       d.no_huge = true;
+    } else if (line.flag("--no-detect")) {
+      out.config.detect.enabled = false;
     } else if (line.flag("--udp")) {
       d.input = InputKind::kUdp;
     } else if (line.option("--config", value)) {

@@ -25,10 +25,19 @@ void stop_after(std::atomic<bool>& stop, uint32_t seconds) {
   }).detach();
 }
 
-void write_sessions(pipeline::Pipeline& pipeline, replay::SessionWriter& writer,
-                    const OutputConfig& output) {
+ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs,
+                               const OutputConfig& output) {
   const std::chrono::milliseconds interval(output.flush_interval_ms);
-  pipeline::drain_sessions(pipeline, writer, [&] { writer.flush_every(interval); });
+  writer_ = std::thread([&pipeline, &outputs, interval] {
+    pipeline::drain_sessions(pipeline, outputs.sessions, [&] { outputs.sessions.flush_every(interval); });
+  });
+  if (outputs.detection != nullptr)
+    detection_ = std::thread([&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection); });
+}
+
+void ControlThreads::join() {
+  writer_.join();
+  if (detection_.joinable()) detection_.join();
 }
 
 namespace {
@@ -62,7 +71,7 @@ void print_row(std::FILE* out, const std::string& label, const WorkerRow& r, dou
 }  // namespace
 
 void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
-                       const replay::SessionWriter& writer, const RunReport& report) {
+                       const RunOutputs& outputs, const RunReport& report) {
   std::fprintf(out, "synwatchd: %u worker%s, %s, %.2f s\n", pipeline.size(),
                pipeline.size() == 1 ? "" : "s", report.input.c_str(), report.seconds);
   for (const auto& line : report.port_lines) std::fprintf(out, "  %s\n", line.c_str());
@@ -74,6 +83,7 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
   decode::DecodeCounters decode;
   session::SessionCounters sessions;
   pipeline::PipelineCounters handoff;
+  detect::DetectCounters detection;
   WorkerRow all;
   for (uint32_t i = 0; i < pipeline.size(); ++i) {
     const pipeline::Worker& w = pipeline.worker(i);
@@ -86,6 +96,7 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
     decode.merge(w.decoder().total_counters());
     sessions.merge(w.table().counters());
     handoff.merge(w.counters());
+    if (w.detector() != nullptr) detection.merge(w.detector()->counters());
   }
   if (pipeline.size() > 1) print_row(out, "all", all, report.seconds);
   // Each exporter is decoded by one worker (RSS or socket steering by its address).
@@ -95,7 +106,8 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
     replay::print_exporters(out, pipeline.worker(i).decoder(), header, static_cast<int>(i));
     header = false;
   }
-  writer.tally.print(out);
+  outputs.sessions.tally.print(out);
+  if (outputs.alerts != nullptr) outputs.alerts->print_summary(out);
   replay::CounterReport report_rows(out);
   input.values[static_cast<size_t>(wire::InputCounter::frames_received)] = 0;  // shown above
   report_rows.add("input", input.values, wire::kInputCounterNames,
@@ -108,6 +120,13 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
                   session::kSessionCounterKinds, session::kSessionCounterHelp);
   report_rows.add("pipeline", handoff.values, pipeline::kPipelineCounterNames,
                   pipeline::kPipelineCounterKinds, pipeline::kPipelineCounterHelp);
+  if (outputs.detection != nullptr) {
+    report_rows.add("detect", detection.values, detect::kDetectCounterNames,
+                    detect::kDetectCounterKinds, detect::kDetectCounterHelp);
+    const detect::EngineCounters engine = outputs.detection->counters();
+    report_rows.add("detect", engine.values, detect::kEngineCounterNames,
+                    detect::kEngineCounterKinds, detect::kEngineCounterHelp);
+  }
   report_rows.print_total();
 }
 

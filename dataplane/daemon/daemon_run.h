@@ -6,10 +6,13 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "control/config/synwatch_config.h"
+#include "dataplane/detect/detect_engine.h"
 #include "dataplane/pipeline/worker.h"
+#include "dataplane/replay/alert_writer.h"
 #include "dataplane/replay/session_writer.h"
 #include "dataplane/wire/input_counters.h"
 
@@ -22,14 +25,33 @@ struct RunReport {
   double seconds = 0;
 };
 
+// Where a run's results go: decided sessions, and alerts when detection is on.
+struct RunOutputs {
+  replay::SessionWriter& sessions;
+  detect::DetectEngine* detection = nullptr;  // null: detection off
+  const replay::AlertWriter* alerts = nullptr;
+};
+
+// The threads beside the workers (not on dataplane cores): the session writer, flushing
+// at the configured interval, and the detection engine. Started once the workers run.
+class ControlThreads {
+ public:
+  ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs, const OutputConfig& output);
+  // Returns once every worker has finished and everything is written.
+  void join();
+
+ private:
+  std::thread writer_, detection_;
+};
+
 // Runs until `stop` is set or a capture input ends. Start-up problems return false with
 // a one-line reason in `error` (nothing was received); `warnings` go to the operator.
 // `duration_s` > 0 sets `stop` that long after the workers start (benchmarks).
 bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-              replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+              RunOutputs& outputs, std::atomic<bool>& stop, uint32_t duration_s,
               RunReport& report, std::string& error);
 bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-             replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+             RunOutputs& outputs, std::atomic<bool>& stop, uint32_t duration_s,
              RunReport& report, std::string& error);
 
 // Sets `stop` after `seconds` (0: never), on a detached thread.
@@ -40,12 +62,8 @@ void announce(const pipeline::Pipeline& pipeline, const std::string& input);
 // Prints "synwatchd: warning: ..." lines.
 void warn(const std::vector<std::string>& warnings);
 
-// The writer thread's loop over the pipeline, flushing at the configured interval.
-void write_sessions(pipeline::Pipeline& pipeline, replay::SessionWriter& writer,
-                    const OutputConfig& output);
-
 // The one-screen summary at exit.
 void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
-                       const replay::SessionWriter& writer, const RunReport& report);
+                       const RunOutputs& outputs, const RunReport& report);
 
 }  // namespace synwatch::daemon

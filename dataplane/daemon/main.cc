@@ -1,10 +1,12 @@
 // synwatchd: the appliance. Receives flow exports on DPDK ports (or kernel UDP
-// sockets), joins their records into TCP sessions on pinned worker cores and writes
-// every decided session; an orderly stop on SIGINT/SIGTERM loses no accepted session.
+// sockets), joins their records into TCP sessions on pinned worker cores, writes every
+// decided session and runs the detectors over them (alerts); an orderly stop on
+// SIGINT/SIGTERM loses no accepted session and evaluates every interval.
 #include <signal.h>
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "dataplane/daemon/daemon_options.h"
@@ -75,23 +77,31 @@ int main(int argc, char** argv) {
   if (!error.empty()) return fail("output.alerts: " + error);
   static char buffer[1 << 20];
   if (sessions_out != nullptr) std::setvbuf(sessions_out, buffer, _IOFBF, sizeof buffer);
+  // Alerts are few and someone may be waiting for them: each line goes out at once.
+  if (alerts_out != nullptr) std::setvbuf(alerts_out, nullptr, _IOLBF, 0);
 
   install_signal_handlers();
 
-  pipeline::Pipeline pipeline(config.dataplane.workers(), config.decoder, config.sessions,
-                              config.dataplane.handoff_ring_size);
+  const uint32_t workers = config.dataplane.workers();
+  pipeline::Pipeline pipeline(workers, config.decoder, config.sessions,
+                              config.dataplane.handoff_ring_size, &config.detect);
   replay::SessionWriter writer(sessions_out);
+  replay::AlertWriter alerts(alerts_out);
+  std::unique_ptr<detect::DetectEngine> engine;
+  if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alerts);
+  daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr};
   daemon::RunReport report;
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
-                       ? daemon::run_udp(config, pipeline, writer, g_stop, options.duration_s, report, error)
-                       : daemon::run_dpdk(config, pipeline, writer, g_stop, options.duration_s, report, error);
+                       ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)
+                       : daemon::run_dpdk(config, pipeline, outputs, g_stop, options.duration_s, report, error);
   if (!ran) return fail(error);
 
   int status = 0;
   if (sessions_out != nullptr && std::fflush(sessions_out) != 0)
     status = fail("output.sessions: write failed");
   if (sessions_out != nullptr && sessions_out != stdout) std::fclose(sessions_out);
+  if (alerts_out != nullptr && std::fflush(alerts_out) != 0) status = fail("output.alerts: write failed");
   if (alerts_out != nullptr && alerts_out != stdout) std::fclose(alerts_out);
-  if (!options.quiet) daemon::print_run_summary(stderr, pipeline, writer, report);
+  if (!options.quiet) daemon::print_run_summary(stderr, pipeline, outputs, report);
   return status;
 }

@@ -13,7 +13,7 @@
 namespace synwatch::daemon {
 
 bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-              replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+              RunOutputs& outputs, std::atomic<bool>& stop, uint32_t duration_s,
               RunReport& report, std::string& error) {
   const DataplaneConfig& d = config.dataplane;
   auto eal = runtime::EalSession::start(eal_arguments(d, allowed_cpus()), error);
@@ -47,7 +47,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   warn(placement);
   // A capture is replayed without loss and in flow time: same sessions as the offline
   // replay, whatever the number of workers or the speed of the machine.
-  for (uint32_t i = 0; i < workers; ++i) pipeline.worker(i).set_lossless(capture);
+  pipeline.set_lossless(capture);
   report.input = capture ? "capture through DPDK net_pcap, flow time" : "DPDK ports";
   announce(pipeline, "DPDK port(s) " + ports->names() + (capture ? ", replaying in flow time" : ""));
 
@@ -63,7 +63,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   const auto started = std::chrono::steady_clock::now();
   if (!runtime::launch_on_worker_lcores(jobs, error)) return false;
   stop_after(stop, duration_s);
-  std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
+  ControlThreads control(pipeline, outputs, config.output);
   // EAL's wait spins; the main thread sleeps instead, leaving its CPU to the workers.
   for (bool all_done = false; !all_done;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -72,7 +72,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   }
   runtime::wait_worker_lcores();
   ports->stop();
-  writer_thread.join();
+  control.join();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.port_lines = ports->describe();
   for (const auto& p : pollers) report.input_counters.push_back(p->counters());

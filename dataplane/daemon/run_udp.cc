@@ -22,7 +22,7 @@ void pin_to_cpu(std::thread& t, uint32_t cpu) {
 }  // namespace
 
 bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
-             replay::SessionWriter& writer, std::atomic<bool>& stop, uint32_t duration_s,
+             RunOutputs& outputs, std::atomic<bool>& stop, uint32_t duration_s,
              RunReport& report, std::string& error) {
   const DataplaneConfig& d = config.dataplane;
   std::vector<std::string> warnings;
@@ -49,9 +49,9 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
     if (!d.lcores.empty()) pin_to_cpu(threads.back(), d.lcores[i]);
   }
   stop_after(stop, duration_s);
-  std::thread writer_thread([&] { write_sessions(pipeline, writer, config.output); });
+  ControlThreads control(pipeline, outputs, config.output);
   for (auto& t : threads) t.join();
-  writer_thread.join();
+  control.join();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& p : pollers) report.input_counters.push_back(p->counters());
   return true;

@@ -1,4 +1,4 @@
-// Detection counters: one list, per shard, summed when read.
+// Detection counters: the shards' list (per shard, summed when read) and the engine's.
 #pragma once
 
 #include "dataplane/wire/counter_list.h"
@@ -22,5 +22,20 @@ namespace synwatch::detect {
 
 SYNWATCH_DEFINE_COUNTERS(DetectCounter, SYNWATCH_DETECT_COUNTERS)
 using DetectCounters = wire::CounterArray<DetectCounter, kDetectCounterCount>;
+
+// The control side's: one engine, one writer.
+#define SYNWATCH_ENGINE_COUNTERS(X)                                                             \
+  X(detect_intervals, kEvent, "intervals the detectors evaluated")                              \
+  X(detect_intervals_skipped, kEvent,                                                           \
+    "empty intervals of a gap in flow time crossed in one step: every window had emptied")      \
+  X(alerts_sent, kEvent, "alert lines written: open, update and resolved")                      \
+  X(alerts_opened, kEvent, "alerts opened")                                                     \
+  X(alerts_suppressed, kEvent, "alert conditions the allowlist covered")                        \
+  X(alerts_untracked, kDrop, "alert conditions not raised: tracked_keys alerts already open")   \
+  X(detect_tracked_keys_evicted, kEvent,                                                        \
+    "detector state given up at tracked_keys for a heavier key")
+
+SYNWATCH_DEFINE_COUNTERS(EngineCounter, SYNWATCH_ENGINE_COUNTERS)
+using EngineCounters = wire::CounterArray<EngineCounter, kEngineCounterCount>;
 
 }  // namespace synwatch::detect

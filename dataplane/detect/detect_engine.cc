@@ -94,7 +94,7 @@ void DetectEngine::evaluate_ready(int64_t through) {
       evaluate(next_, *empty_);
     } else {
       const int64_t resume = pending_.empty() ? through : std::min(through, pending_.begin()->first - 1);
-      counters_.intervals_skipped += static_cast<uint64_t>(resume - next_ + 1);
+      counters_.add(EngineCounter::detect_intervals_skipped, static_cast<uint64_t>(resume - next_ + 1));
       next_ = resume + 1;
       continue;
     }
@@ -106,7 +106,7 @@ void DetectEngine::evaluate(int64_t interval, const IntervalPartial& merged) {
   const Interval at{interval, int64_t{config_.interval_s} * 1000};
   for (auto& d : detectors_) d->evaluate(merged, at, reporter_);
   book_.close_interval(at.end_ms(), sink_);
-  ++counters_.intervals;
+  counters_.add(EngineCounter::detect_intervals);
 }
 
 void DetectEngine::finish() {
@@ -118,11 +118,11 @@ void DetectEngine::finish() {
 
 EngineCounters DetectEngine::counters() const {
   EngineCounters c = counters_;
-  c.alerts = book_.sent();
-  c.alerts_opened = book_.opened();
-  c.alerts_suppressed = reporter_.suppressed();
-  c.alerts_untracked = book_.dropped();
-  for (const auto& d : detectors_) c.keys_evicted += d->keys_evicted();
+  c.add(EngineCounter::alerts_sent, book_.sent());
+  c.add(EngineCounter::alerts_opened, book_.opened());
+  c.add(EngineCounter::alerts_suppressed, reporter_.suppressed());
+  c.add(EngineCounter::alerts_untracked, book_.dropped());
+  for (const auto& d : detectors_) c.add(EngineCounter::detect_tracked_keys_evicted, d->keys_evicted());
   return c;
 }
 

@@ -14,20 +14,12 @@
 
 #include "dataplane/detect/alert_book.h"
 #include "dataplane/detect/allowlist.h"
+#include "dataplane/detect/detect_counters.h"
 #include "dataplane/detect/detector.h"
 #include "dataplane/detect/shard_detector.h"
 
 namespace synwatch::detect {
 
-struct EngineCounters {
-  uint64_t intervals = 0;          // intervals evaluated
-  uint64_t intervals_skipped = 0;  // empty intervals of a long gap, not evaluated one by one
-  uint64_t alerts = 0;             // alert lines sent (open, update, resolved)
-  uint64_t alerts_opened = 0;
-  uint64_t alerts_suppressed = 0;  // conditions the allowlist covered
-  uint64_t alerts_untracked = 0;   // conditions not tracked: too many alerts open
-  uint64_t keys_evicted = 0;       // detector keys given up at tracked_keys
-};
 
 class DetectEngine : public PartialChannel {
  public:

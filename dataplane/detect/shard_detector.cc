@@ -1,5 +1,7 @@
 #include "dataplane/detect/shard_detector.h"
 
+#include <thread>
+
 namespace synwatch::detect {
 
 ShardDetector::ShardDetector(uint32_t shard, const DetectConfig& config, PartialChannel& channel,
@@ -19,6 +21,11 @@ ShardDetector::ShardDetector(uint32_t shard, const DetectConfig& config, Partial
 IntervalPartial* ShardDetector::take_free() {
   if (free_.empty())
     while (IntervalPartial* p = channel_.reclaim(shard_)) free_.push_back(p);
+  // Every partial is with the control side, which returns each once merged.
+  while (free_.empty() && channel_.waits_for_partials()) {
+    if (IntervalPartial* p = channel_.reclaim(shard_)) free_.push_back(p);
+    else std::this_thread::yield();
+  }
   if (free_.empty()) return nullptr;
   IntervalPartial* p = free_.back();
   free_.pop_back();

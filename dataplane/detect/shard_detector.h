@@ -31,6 +31,9 @@ class PartialChannel {
   virtual bool publish(uint32_t shard, IntervalPartial* partial, int64_t through_interval) = 0;
   // A partial the control side has finished with, or nullptr.
   virtual IntervalPartial* reclaim(uint32_t shard) = 0;
+  // True when a shard with no free partial should wait for one to come back rather than
+  // drop sessions (capture input, where nothing may depend on thread timing).
+  virtual bool waits_for_partials() const { return false; }
 };
 
 class ShardDetector : public session::SessionSink {

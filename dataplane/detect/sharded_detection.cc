@@ -16,4 +16,10 @@ void ShardedDetection::finish() {
   engine_.finish();
 }
 
+DetectCounters ShardedDetection::counters() const {
+  DetectCounters total;
+  for (const auto& s : shards_) total.merge(s->counters());
+  return total;
+}
+
 }  // namespace synwatch::detect

@@ -20,6 +20,8 @@ class ShardedDetection {
   // Once every table has flushed: the open intervals are handed over and evaluated.
   void finish();
   const DetectEngine& engine() const { return engine_; }
+  // The shards' counters, summed.
+  DetectCounters counters() const;
 
  private:
   DetectConfig share_;

@@ -7,14 +7,26 @@
 namespace synwatch::pipeline {
 
 Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
-                   const session::SessionConfig& sessions, uint32_t ring_size)
+                   const session::SessionConfig& sessions, uint32_t ring_size,
+                   const detect::DetectConfig* detection)
     : count_(workers),
       per_worker_(sessions.share(workers)),
       perspective_(sessions.internal, sessions.external) {
+  const bool detect = detection != nullptr && detection->enabled;
+  if (detect) {
+    detect_share_ = detection->share(workers);
+    partials_ = std::make_unique<PartialRings>(workers);
+  }
   for (uint32_t i = 0; i < workers * workers; ++i)
     rings_.push_back(std::make_unique<SpscRing<Handoff>>(ring_size));
   for (uint32_t i = 0; i < workers; ++i)
-    workers_.push_back(std::make_unique<Worker>(i, *this, decoder, per_worker_, perspective_));
+    workers_.push_back(std::make_unique<Worker>(i, *this, decoder, per_worker_, perspective_,
+                                                detect ? &detect_share_ : nullptr, partials_.get()));
+}
+
+void Pipeline::set_lossless(bool lossless) {
+  for (auto& w : workers_) w->set_lossless(lossless);
+  if (partials_) partials_->set_lossless(lossless);
 }
 
 Pipeline::~Pipeline() = default;
@@ -26,13 +38,20 @@ int64_t Pipeline::final_watermark() const {
 }
 
 Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& decoder,
-               const session::SessionConfig& sessions, const session::PerspectiveMap& perspective)
+               const session::SessionConfig& sessions, const session::PerspectiveMap& perspective,
+               const detect::DetectConfig* detection, PartialRings* partials)
     : id_(id),
       pipeline_(pipeline),
       decoder_(decoder),
-      table_(sessions, perspective, *this),
+      detector_(detection != nullptr && partials != nullptr
+                    ? std::make_unique<detect::ShardDetector>(id, *detection, *partials,
+                                                            static_cast<session::SessionSink*>(this))
+                    : nullptr),
+      table_(sessions, perspective,
+             detector_ ? static_cast<session::SessionSink&>(*detector_) : *this),
       sessions_out_(1u << 16),
-      outgoing_(pipeline.size()) {
+      outgoing_(pipeline.size()),
+      outgoing_notices_(pipeline.size(), 0) {
   for (auto& o : outgoing_) o.reserve(kBatch);
   local_.reserve(kBatch);
   local_watermarks_.reserve(kBatch);
@@ -45,8 +64,10 @@ void Worker::on_datagram(const decode::ExportContext& ctx, const uint8_t* payloa
 
 void Worker::on_record(const decode::FlowRecord& r) {
   if (r.export_ms > decode_watermark_) {
+    const bool new_second = r.export_ms / 1000 != decode_watermark_ / 1000;
     decode_watermark_ = r.export_ms;
     watermark_.store(decode_watermark_, std::memory_order_release);
+    if (new_second && pipeline_.size() > 1) announce_second();
   }
   const auto owner =
       static_cast<uint32_t>(session::host_pair_hash(r.src, r.dst) % pipeline_.size());
@@ -59,6 +80,20 @@ void Worker::on_record(const decode::FlowRecord& r) {
   auto& out = outgoing_[owner];
   out.push_back({r, decode_watermark_});
   if (out.size() == kBatch) flush_outgoing(finishing_ || lossless_);
+}
+
+// Every worker's table advances to the new second at this point of the record stream,
+// as SessionShards advances every shard in the offline replay.
+void Worker::announce_second() {
+  if (!local_.empty()) join_local();
+  table_.advance(decode_watermark_);
+  for (uint32_t to = 0; to < outgoing_.size(); ++to) {
+    if (to == id_) continue;
+    auto& out = outgoing_[to];
+    out.push_back({decode::FlowRecord{}, decode_watermark_, true});
+    ++outgoing_notices_[to];
+    if (out.size() == kBatch) flush_outgoing(finishing_ || lossless_);
+  }
 }
 
 void Worker::join_local() {
@@ -80,9 +115,15 @@ void Worker::flush_outgoing(bool wait_for_room) {
       poll_handoff();
       sent += ring.push_batch(out.data() + sent, out.size() - sent);
     }
-    counters_.add(PipelineCounter::records_handed_off, sent);
-    counters_.add(PipelineCounter::handoff_ring_full, out.size() - sent);
+    // A lost notice costs nothing (the next record or notice carries the clock): only
+    // records count.
+    uint64_t notices_lost = 0;
+    for (size_t i = sent; i < out.size(); ++i) notices_lost += out[i].advance_only ? 1 : 0;
+    const uint64_t notices_sent = outgoing_notices_[to] - notices_lost;
+    counters_.add(PipelineCounter::records_handed_off, sent - notices_sent);
+    counters_.add(PipelineCounter::handoff_ring_full, out.size() - sent - notices_lost);
     out.clear();
+    outgoing_notices_[to] = 0;
   }
 }
 
@@ -97,16 +138,29 @@ bool Worker::poll_handoff() {
     if (from == id_) continue;
     auto& ring = pipeline_.ring(from, id_);
     for (size_t n; (n = ring.pop_batch(incoming_, kBatch)) > 0;) {
-      for (size_t i = 0; i < n; ++i) {
-        incoming_records_[i] = incoming_[i].record;
-        incoming_watermarks_[i] = incoming_[i].watermark_ms;
-      }
-      table_.apply_batch(incoming_records_, incoming_watermarks_, n);
+      apply_incoming(n);
       applied_since_tick_ = true;
       any = true;
     }
   }
   return any;
+}
+
+// The records of incoming_[0, n) in order; a notice applies the records before it, then
+// advances the table.
+void Worker::apply_incoming(size_t n) {
+  size_t records = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (incoming_[i].advance_only) {
+      table_.apply_batch(incoming_records_, incoming_watermarks_, records);
+      records = 0;
+      table_.advance(incoming_[i].watermark_ms);
+      continue;
+    }
+    incoming_records_[records] = incoming_[i].record;
+    incoming_watermarks_[records++] = incoming_[i].watermark_ms;
+  }
+  table_.apply_batch(incoming_records_, incoming_watermarks_, records);
 }
 
 void Worker::tick(int64_t wall_ms) {
@@ -132,6 +186,7 @@ void Worker::finish_sessions(int64_t final_watermark_ms) {
   }
   table_.advance(final_watermark_ms);
   table_.flush();
+  if (detector_) detector_->finish();
 }
 
 void Worker::on_session(const session::SessionEvent& e) {

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "dataplane/decode/decoder.h"
+#include "dataplane/detect/shard_detector.h"
+#include "dataplane/pipeline/partial_rings.h"
 #include "dataplane/pipeline/pipeline_counters.h"
 #include "dataplane/pipeline/spsc_ring.h"
 #include "dataplane/session/session_table.h"
@@ -20,9 +22,13 @@
 
 namespace synwatch::pipeline {
 
+// A record for the worker owning its host pair, or (advance_only) the news that the
+// decoding worker's export clock reached a new second: workers that own no record of
+// that second still decide their sessions and pass detection intervals on time.
 struct Handoff {
   decode::FlowRecord record;
   int64_t watermark_ms;
+  bool advance_only = false;
 };
 
 class Worker;
@@ -30,14 +36,21 @@ class Worker;
 // The workers and the rings between them, built once before the workers start.
 class Pipeline {
  public:
+  // `detection` (when set and enabled) puts a ShardDetector behind every worker's table;
+  // the control side drains partials() into one DetectEngine.
   Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
-           const session::SessionConfig& sessions, uint32_t ring_size = 4096);
+           const session::SessionConfig& sessions, uint32_t ring_size = 4096,
+           const detect::DetectConfig* detection = nullptr);
   ~Pipeline();
 
   uint32_t size() const { return count_; }
   Worker& worker(uint32_t i) { return *workers_[i]; }
   const Worker& worker(uint32_t i) const { return *workers_[i]; }
   SpscRing<Handoff>& ring(uint32_t from, uint32_t to) { return *rings_[from * size() + to]; }
+  // Null when detection is off.
+  PartialRings* partials() { return partials_.get(); }
+  // Capture input: every worker and the detection channel wait instead of dropping.
+  void set_lossless(bool lossless);
 
   // Shutdown, step by step across threads: every worker calls finish_input() once its
   // input has stopped; finish_sessions() once finished_inputs() == size().
@@ -50,6 +63,8 @@ class Pipeline {
   uint32_t count_;
   session::SessionConfig per_worker_;
   session::PerspectiveMap perspective_;
+  detect::DetectConfig detect_share_;
+  std::unique_ptr<PartialRings> partials_;
   std::vector<std::unique_ptr<SpscRing<Handoff>>> rings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<uint32_t> finished_inputs_{0};
@@ -57,8 +72,11 @@ class Pipeline {
 
 class Worker : private decode::RecordSink, private session::SessionSink {
  public:
+  // `detection` (this worker's share) with `partials`: a ShardDetector sits between the
+  // table and the output ring.
   Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& decoder,
-         const session::SessionConfig& sessions, const session::PerspectiveMap& perspective);
+         const session::SessionConfig& sessions, const session::PerspectiveMap& perspective,
+         const detect::DetectConfig* detection = nullptr, PartialRings* partials = nullptr);
 
   // One received export datagram. Records for other workers wait in per-destination
   // batches until end_burst().
@@ -93,6 +111,8 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   const decode::Decoder& decoder() const { return decoder_; }
   const session::SessionTable& table() const { return table_; }
   const PipelineCounters& counters() const { return counters_; }
+  // Null when detection is off.
+  const detect::ShardDetector* detector() const { return detector_.get(); }
   wire::PacketCounters& packet_counters() { return packet_counters_; }
   const wire::PacketCounters& packet_counters() const { return packet_counters_; }
   uint64_t datagrams() const { return datagrams_; }
@@ -102,10 +122,13 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   void on_session(const session::SessionEvent& e) override;
   void flush_outgoing(bool wait_for_room);
   void join_local();
+  void announce_second();
+  void apply_incoming(size_t n);
 
   uint32_t id_;
   Pipeline& pipeline_;
   decode::Decoder decoder_;
+  std::unique_ptr<detect::ShardDetector> detector_;  // before table_: the table's sink
   session::SessionTable table_;
   SpscRing<session::SessionEvent> sessions_out_;
   bool finishing_ = false;
@@ -117,6 +140,7 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   int64_t anchor_wall_ms_ = 0, anchor_watermark_ms_ = 0;
   static constexpr size_t kBatch = 64;
   std::vector<std::vector<Handoff>> outgoing_;  // per destination, at most kBatch
+  std::vector<uint32_t> outgoing_notices_;      // advance_only entries among them
   std::vector<decode::FlowRecord> local_;       // this worker's own, at most kBatch
   std::vector<int64_t> local_watermarks_;
   Handoff incoming_[kBatch];

@@ -8,6 +8,7 @@
 #include <functional>
 #include <thread>
 
+#include "dataplane/detect/detect_engine.h"
 #include "dataplane/pipeline/worker.h"
 
 namespace synwatch::pipeline {
@@ -34,5 +35,10 @@ void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done)
 // `idle` (if set) runs whenever a round found nothing (periodic flushing).
 void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
                     const std::function<void()>& idle = nullptr);
+
+// The control side of detection: moves every worker's interval partials to `engine`
+// (which writes the alerts) until every worker has finished, then evaluates what is left.
+// Runs on a thread of its own; returns at once when the pipeline has no detection.
+void run_detection(Pipeline& pipeline, detect::DetectEngine& engine);
 
 }  // namespace synwatch::pipeline

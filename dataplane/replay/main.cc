@@ -101,7 +101,10 @@ int main(int argc, char** argv) {
   if (!options.quiet) {
     replay::print_summary(stderr, replay);
     if (sessions || alerts) replay::print_session_counters(stderr, shards.counters());
-    if (alerts) alert_writer.print_summary(stderr);
+    if (alerts) {
+      replay::print_detection_counters(stderr, detection->counters(), detection->engine().counters());
+      alert_writer.print_summary(stderr);
+    }
   }
   return status;
 }

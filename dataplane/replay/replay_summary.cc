@@ -43,6 +43,15 @@ void print_session_counters(std::FILE* out, const session::SessionCounters& coun
              session::kSessionCounterKinds, session::kSessionCounterHelp);
 }
 
+void print_detection_counters(std::FILE* out, const detect::DetectCounters& shards,
+                              const detect::EngineCounters& engine) {
+  CounterReport report(out);
+  report.add("detect", shards.values, detect::kDetectCounterNames, detect::kDetectCounterKinds,
+             detect::kDetectCounterHelp);
+  report.add("detect", engine.values, detect::kEngineCounterNames, detect::kEngineCounterKinds,
+             detect::kEngineCounterHelp);
+}
+
 void print_counter_list(std::FILE* out) {
   auto list = [&](const char* layer, const auto& names, const auto& kinds, const auto& help) {
     for (size_t i = 0; i < names.size(); ++i) {
@@ -61,6 +70,8 @@ void print_counter_list(std::FILE* out) {
   list("pipeline", pipeline::kPipelineCounterNames, pipeline::kPipelineCounterKinds,
        pipeline::kPipelineCounterHelp);
   list("input", wire::kInputCounterNames, wire::kInputCounterKinds, wire::kInputCounterHelp);
+  list("detect", detect::kDetectCounterNames, detect::kDetectCounterKinds, detect::kDetectCounterHelp);
+  list("detect", detect::kEngineCounterNames, detect::kEngineCounterKinds, detect::kEngineCounterHelp);
 }
 
 void print_summary(std::FILE* out, const Replay& replay) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "dataplane/detect/detect_counters.h"
 #include "dataplane/replay/replay.h"
 #include "dataplane/session/session_counters.h"
 #include "dataplane/wire/counter_list.h"
@@ -42,6 +43,10 @@ void print_exporters(std::FILE* out, const decode::Decoder& decoder, bool header
 
 // The session layer's counters that moved, with their meaning.
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters);
+
+// The detection counters that moved (shards' and engine's), with their meaning.
+void print_detection_counters(std::FILE* out, const detect::DetectCounters& shards,
+                              const detect::EngineCounters& engine);
 
 // Every counter synwatch keeps: layer, name, kind (drop, loss, event) and meaning,
 // tab-separated, one per line.

@@ -1,7 +1,8 @@
 // synwatchd replaying captures through DPDK's net_pcap port (no hugepages, no PCI)
-// gives exactly the sessions synwatch-replay gives, with one worker and with two: the
-// capture is read in flow time, records cross between workers by host pair, and every
-// session is decided at the end of the capture.
+// gives exactly the sessions and alerts synwatch-replay gives, with one worker and with
+// two: the capture is read in flow time, records cross between workers by host pair,
+// every session is decided at the end of the capture, and the workers' detection
+// partials merge on the control thread into the same alerts, line for line.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -26,24 +27,37 @@ std::vector<std::string> replay_sessions(const fs::path& capture) {
   return testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture);
 }
 
+// The alert lines in the order they were written.
+std::string replay_alerts(const fs::path& capture) {
+  const auto r = testing::run_program({SYNWATCH_REPLAY_BINARY, "--emit", "alerts", "-q", capture});
+  EXPECT_EQ(r.status, 0) << r.err;
+  return r.out;
+}
+
 std::vector<std::string> daemon_sessions(const fs::path& capture, uint32_t workers,
-                                         std::string& summary) {
+                                         std::string& summary, std::string* alerts = nullptr) {
   const auto dir = testing::scratch_dir("daemon-capture");
   const auto r = testing::run_program({SYNWATCHD_BINARY, "--pcap", capture, "--workers",
-                                       std::to_string(workers), "--sessions-out", dir / "s.jsonl"},
+                                       std::to_string(workers), "--sessions-out", dir / "s.jsonl",
+                                       "--alerts-out", dir / "a.jsonl"},
                                       120s);
   EXPECT_EQ(r.status, 0) << r.err;
   summary = r.err;
+  if (alerts != nullptr) *alerts = testing::read_text(dir / "a.jsonl");
   return testing::sorted_lines(testing::read_text(dir / "s.jsonl"));
 }
 
-void expect_same_sessions(const std::vector<fs::path>& captures, uint32_t workers) {
-  ASSERT_FALSE(captures.empty());
+// Returns how many alert lines the captures gave, so a test can insist on some.
+size_t expect_same_sessions(const std::vector<fs::path>& captures, uint32_t workers) {
+  EXPECT_FALSE(captures.empty());
+  size_t alert_lines = 0;
   for (const auto& capture : captures) {
     SCOPED_TRACE(capture.string() + " with " + std::to_string(workers) + " worker(s)");
     const auto expected = replay_sessions(capture);
-    std::string summary;
-    const auto got = daemon_sessions(capture, workers, summary);
+    std::string summary, alerts;
+    const auto got = daemon_sessions(capture, workers, summary, &alerts);
+    EXPECT_EQ(alerts, replay_alerts(capture));
+    alert_lines += static_cast<size_t>(std::count(alerts.begin(), alerts.end(), '\n'));
     EXPECT_FALSE(expected.empty());
     EXPECT_EQ(got.size(), expected.size());
     EXPECT_TRUE(got == expected) << "first difference in the sorted session lines:\n"
@@ -56,6 +70,7 @@ void expect_same_sessions(const std::vector<fs::path>& captures, uint32_t worker
     // Nothing may be dropped on the way from the capture to the sessions.
     EXPECT_NE(summary.find("dropped or lost: none"), std::string::npos) << summary;
   }
+  return alert_lines;
 }
 
 std::vector<fs::path> shared_captures() {
@@ -75,13 +90,13 @@ TEST(DaemonCapture, BundledCapturesTwoWorkers) {
 TEST(DaemonCapture, SharedCapturesOneWorker) {
   const auto captures = shared_captures();
   if (captures.empty()) GTEST_SKIP() << "../shared/testdata/flows is absent: shared captures not replayed";
-  expect_same_sessions(captures, 1);
+  EXPECT_GT(expect_same_sessions(captures, 1), 0u) << "the scan and rejected captures raise alerts";
 }
 
 TEST(DaemonCapture, SharedCapturesTwoWorkers) {
   const auto captures = shared_captures();
   if (captures.empty()) GTEST_SKIP() << "../shared/testdata/flows is absent: shared captures not replayed";
-  expect_same_sessions(captures, 2);
+  EXPECT_GT(expect_same_sessions(captures, 2), 0u) << "the scan and rejected captures raise alerts";
 }
 
 // More workers than CPUs still gives the same sessions (workers share CPUs).

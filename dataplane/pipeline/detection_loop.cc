@@ -1,0 +1,21 @@
+#include <thread>
+
+#include "dataplane/pipeline/worker_loop.h"
+
+namespace synwatch::pipeline {
+
+void run_detection(Pipeline& pipeline, detect::DetectEngine& engine) {
+  PartialRings* rings = pipeline.partials();
+  if (rings == nullptr) return;
+  for (;;) {
+    bool all_done = true;  // read before delivering: a worker publishes nothing after it
+    for (uint32_t i = 0; i < pipeline.size(); ++i) all_done &= pipeline.worker(i).sessions_finished();
+    const bool moved = rings->deliver(engine);
+    if (all_done && !moved) break;
+    // An interval is 10 s of flow time: a millisecond's nap costs live input nothing.
+    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  engine.finish();
+}
+
+}  // namespace synwatch::pipeline
