@@ -16,7 +16,7 @@ build_packages=(
 )
 # Real peers the test suite runs against (the live exporter test).
 test_packages=(softflowd)
-capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl)
+capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")
 [[ "${1:-}" == "--captures" ]] && wanted+=("${capture_packages[@]}")

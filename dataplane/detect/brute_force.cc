@@ -28,12 +28,13 @@ class BruteForce : public Detector {
     });
     tracked_.sweep(at.index - longest_window(config_.brute_force, at), [&](const ConnectionKey& key, State& s, int64_t) {
       const BruteForceParams& p = params(key);
-      const uint32_t sessions = s.client_ports.count(at.index, at.count_of(p.window_s));
+      const uint32_t sessions = clamp_estimate(s.client_ports.count(at.index, at.count_of(p.window_s)), s.sessions);
       if (!p.enabled || sessions < p.sessions) return;
       Alert a = alert_draft(name(), key.perspective, key.client, key.server, key.port, s.span, sessions, p.sessions,
                             score_of_ratio(sessions, p.sessions));
-      a.summary = summary_line("%s opened %u sessions to %s port %u (%llu established, %llu failed) (%s)",
-                               text(key.client).c_str(), sessions, text(key.server).c_str(), key.port,
+      a.summary = summary_line("%s opened %llu sessions from %u client ports to %s port %u (%llu established, %llu failed) (%s)",
+                               text(key.client).c_str(), static_cast<unsigned long long>(s.sessions), sessions,
+                               text(key.server).c_str(), key.port,
                                static_cast<unsigned long long>(s.established),
                                static_cast<unsigned long long>(s.failed), text(key.perspective).c_str());
       a.evidence = Evidence()

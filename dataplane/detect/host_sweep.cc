@@ -27,7 +27,7 @@ class HostSweep : public Detector {
     });
     tracked_.sweep(at.index - longest_window(config_.host_sweep, at), [&](const HostPortKey& key, State& s, int64_t) {
       const HostSweepParams& p = params(key);
-      const uint32_t hosts = s.targets.count(at.index, at.count_of(p.window_s));
+      const uint32_t hosts = clamp_estimate(s.targets.count(at.index, at.count_of(p.window_s)), s.probes);
       if (!p.enabled || hosts < p.hosts) return;
       Alert a = alert_draft(name(), key.perspective, key.host, {}, key.port, s.span, hosts, p.hosts,
                             score_of_ratio(hosts, p.hosts));

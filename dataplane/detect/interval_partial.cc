@@ -90,15 +90,17 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
     }
   }
 
-  if (f.responder_only) {
-    const IpAddress& responder = f.responder_is_server ? e.server : e.client;
-    const IpAddress& peer = f.responder_is_server ? e.client : e.server;
-    // The perspective of the answered (unseen) connection: peer as client, responder as server.
-    const Perspective rp = f.responder_is_server ? p : session::reverse(p);
+  if (f.responder_only || f.half_open) {
+    const bool by_server = f.half_open || f.responder_is_server;
+    const IpAddress& responder = by_server ? e.server : e.client;
+    const IpAddress& peer = by_server ? e.client : e.server;
+    // The perspective of the answered connection: peer as client, responder as server.
+    const Perspective rp = by_server ? p : session::reverse(p);
     if (ResponderOnly* r = responders.upsert({responder, rp})) {
       ++r->sessions;
-      r->synack += f.responder_synack;
-      r->rst += !f.responder_synack;
+      r->half_open += f.half_open;
+      r->synack += f.responder_only && f.responder_synack;
+      r->rst += f.responder_only && !f.responder_synack;
       r->peers.add(address_tag(peer));
       r->peer_sample.add(peer);
       r->span.add(e.start_ms, e.end_ms);

@@ -138,13 +138,15 @@ struct FirstContacts {
 
 // Responder-only sessions of one host: SYN-ACKs and RSTs that answer no SYN seen (backscatter).
 struct ResponderOnly {
-  uint32_t sessions = 0, synack = 0, rst = 0;
+  // sessions = synack + rst + half_open: unsolicited SYN-ACKs and RSTs, and SYN-ACKs to
+  // SYNs whose sender never went on (session_facts.h).
+  uint32_t sessions = 0, synack = 0, rst = 0, half_open = 0;
   DistinctSet peers;
   AddressSample peer_sample;
   TimeSpan span;
   uint64_t weight() const { return sessions; }
   void merge(const ResponderOnly& o) {
-    sessions += o.sessions, synack += o.synack, rst += o.rst;
+    sessions += o.sessions, synack += o.synack, rst += o.rst, half_open += o.half_open;
     peers.merge(o.peers);
     peer_sample.merge(o.peer_sample);
     span.merge(o.span);

@@ -26,7 +26,8 @@ class PortScan : public Detector {
     });
     tracked_.sweep(at.index - longest_window(config_.port_scan, at), [&](const HostPairKey& key, State& s, int64_t) {
       const PortScanParams& p = params(key);
-      const uint32_t ports = s.ports.count(at.index, at.count_of(p.window_s));
+      // Past the exact range the distinct count is an estimate: never above the probes.
+      const uint32_t ports = clamp_estimate(s.ports.count(at.index, at.count_of(p.window_s)), s.probes);
       if (!p.enabled || ports < p.ports) return;
       uint32_t listed[SlidingDistinct::kExact];
       const uint32_t n = s.ports.values(at.index, at.count_of(p.window_s), listed);

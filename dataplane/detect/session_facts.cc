@@ -28,6 +28,7 @@ SessionFacts facts_of(const session::SessionEvent& e) {
   f.attempt = (c & kSyn) != 0;
   if (f.attempt) {
     if (e.failed) f.probe = ProbeKind::kSyn;
+    f.half_open = e.failed && c == kSyn && s == (kSyn | kAck);
     return f;
   }
   if ((s & kSyn) != 0 && (s & kAck) == 0) return f;  // a SYN from the other side: not ours to judge

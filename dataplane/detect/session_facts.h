@@ -20,6 +20,11 @@ struct SessionFacts {
   bool responder_only = false;   // one side only, answering: SYN-ACK or RST, no SYN seen
   bool responder_is_server = true;
   bool responder_synack = false;
+  // A SYN answered by a SYN-ACK, then nothing from the client: not even the RST a real
+  // host sends for a SYN-ACK it did not expect. The SYN's source was forged (a spoofed
+  // flood), so the SYN-ACK is backscatter the server sends to an address that never
+  // called it.
+  bool half_open = false;
 };
 
 SessionFacts facts_of(const session::SessionEvent& e);

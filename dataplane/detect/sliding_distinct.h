@@ -12,6 +12,12 @@
 
 namespace synwatch::detect {
 
+// A distinct count past the exact range is an estimate, and may come out above the
+// number of events behind it (50 probes, "52 ports"): it never says more than they.
+inline uint32_t clamp_estimate(uint32_t distinct, uint64_t events) {
+  return static_cast<uint32_t>(std::min<uint64_t>(distinct, events));
+}
+
 class SlidingDistinct {
  public:
   static constexpr uint32_t kExact = 32;

@@ -10,6 +10,7 @@
 #include "dataplane/detect/detector.h"
 #include "dataplane/detect/evidence.h"
 #include "dataplane/detect/scoring.h"
+#include "dataplane/detect/sliding_distinct.h"
 
 namespace synwatch::detect {
 namespace {
@@ -75,11 +76,12 @@ class SynFlood : public Detector {
     const double mean = std::max(s.baseline, 1.0);
     const double p_tail = std::exp(attempts * std::log(mean / (1 + mean)));
     const auto& e = s.episode;
+    const uint32_t sources = clamp_estimate(e.sources.count(), static_cast<uint64_t>(std::llround(e.attempts)));
     Alert a = alert_draft(name(), key.perspective, {}, key.host, key.port, e.span,
                           static_cast<uint64_t>(std::llround(e.attempts)), std::round(s.baseline * 100) / 100,
                           score_of_probability(p_tail));
     a.summary = summary_line("%s port %u: %.0f connection attempts in %u s from %u sources, %.0f completed (%s)",
-                             text(key.host).c_str(), key.port, attempts, config_.interval_s, e.sources.count(),
+                             text(key.host).c_str(), key.port, attempts, config_.interval_s, sources,
                              e.completed, text(key.perspective).c_str());
     a.evidence = Evidence()
                      .add("attempts_last_interval", attempts)
@@ -87,7 +89,7 @@ class SynFlood : public Detector {
                      .add("completed", e.completed)
                      .add("rejected", e.rejected)
                      .add("unanswered", e.unanswered)
-                     .add("distinct_sources", uint64_t{e.sources.count()})
+                     .add("distinct_sources", uint64_t{sources})
                      .add("sources", e.sample)
                      .add("baseline_per_interval", std::round(s.baseline * 100) / 100)
                      .add("interval_s", uint64_t{config_.interval_s})

@@ -9,6 +9,8 @@
 #      (exports-<exporter>.pcap);
 #   4. writes tshark's decoding of every export capture (oracle-<exporter>.jsonl.gz);
 #   5. writes the ground truth of every TCP connection from the raw packets (truth.json).
+# Scenarios: mixed (default; normal traffic and failed sessions) and attacks (scans,
+# floods, backscatter, brute force among normal traffic; see attacks_traffic).
 # Needs root and: deploy/install-deps.sh --captures.  Usage: generate.sh [SCENARIO]
 set -euo pipefail
 
@@ -63,58 +65,156 @@ in_int tcpdump -q -i swgen0 -s 128 -U -w "$work/traffic.pcap" 2>/dev/null &
 pids+=($!)
 sleep 1
 
-# --- servers
-mkdir -p "$work/www"
-head -c 20000 /dev/urandom >"$work/www/page.bin"
-head -c 300000 /dev/urandom >"$work/www/bulk.bin"
-in_int python3 -m http.server --directory "$work/www" --bind 198.51.100.10 80 >/dev/null 2>&1 &
-pids+=($!)
-in_int python3 -m http.server --directory "$work/www" --bind 2001:db8:100::10 8080 >/dev/null 2>&1 &
-pids+=($!)
-in_ext python3 -m http.server --directory "$work/www" --bind 203.0.113.60 8080 >/dev/null 2>&1 &
-pids+=($!)
-in_int python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.10", 5300))
-while True:
-    data, peer = s.recvfrom(2048); s.sendto(data, peer)' &
-pids+=($!)
-sleep 1.5
+# --- scenario 'mixed': normal traffic and the ordinary ways sessions fail
+mixed_traffic() {
+  # --- servers
+  mkdir -p "$work/www"
+  head -c 20000 /dev/urandom >"$work/www/page.bin"
+  head -c 300000 /dev/urandom >"$work/www/bulk.bin"
+  in_int python3 -m http.server --directory "$work/www" --bind 198.51.100.10 80 >/dev/null 2>&1 &
+  pids+=($!)
+  in_int python3 -m http.server --directory "$work/www" --bind 2001:db8:100::10 8080 >/dev/null 2>&1 &
+  pids+=($!)
+  in_ext python3 -m http.server --directory "$work/www" --bind 203.0.113.60 8080 >/dev/null 2>&1 &
+  pids+=($!)
+  in_int python3 -c '
+  import socket
+  s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("198.51.100.10", 5300))
+  while True:
+      data, peer = s.recvfrom(2048); s.sendto(data, peer)' &
+  pids+=($!)
+  sleep 1.5
 
-# --- clients
-for i in $(seq 1 20); do  # inbound HTTP
-  in_ext curl -s -o /dev/null --max-time 5 --interface 203.0.113.60 http://198.51.100.10/page.bin || true
-done
-in_ext curl -s -o /dev/null --max-time 10 --interface 203.0.113.60 http://198.51.100.10/bulk.bin || true
-for i in $(seq 1 8); do   # outbound HTTP
-  in_int curl -s -o /dev/null --max-time 5 --interface 198.51.100.20 http://203.0.113.60:8080/page.bin || true
-done
-for i in $(seq 1 6); do   # inbound HTTP over IPv6
-  in_ext curl -s -o /dev/null --max-time 5 'http://[2001:db8:100::10]:8080/page.bin' || true
-done
-for port in $(seq 81 95); do  # refused: closed ports answer RST/ACK
-  in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.10:$port/" || true
-done
-for port in 22 23 3389; do
-  in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 "http://203.0.113.60:$port/" || true
-  in_ext curl -s -o /dev/null --max-time 2 "http://[2001:db8:100::10]:$port/" || true
-done
-for port in 80 443 8443; do   # unanswered: SYN and retransmissions, no reply
-  in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.99:$port/" || true
-done
-in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 http://203.0.113.99/ || true
-for i in $(seq 1 5); do       # UDP request/response
+  # --- clients
+  for i in $(seq 1 20); do  # inbound HTTP
+    in_ext curl -s -o /dev/null --max-time 5 --interface 203.0.113.60 http://198.51.100.10/page.bin || true
+  done
+  in_ext curl -s -o /dev/null --max-time 10 --interface 203.0.113.60 http://198.51.100.10/bulk.bin || true
+  for i in $(seq 1 8); do   # outbound HTTP
+    in_int curl -s -o /dev/null --max-time 5 --interface 198.51.100.20 http://203.0.113.60:8080/page.bin || true
+  done
+  for i in $(seq 1 6); do   # inbound HTTP over IPv6
+    in_ext curl -s -o /dev/null --max-time 5 'http://[2001:db8:100::10]:8080/page.bin' || true
+  done
+  for port in $(seq 81 95); do  # refused: closed ports answer RST/ACK
+    in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.10:$port/" || true
+  done
+  for port in 22 23 3389; do
+    in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 "http://203.0.113.60:$port/" || true
+    in_ext curl -s -o /dev/null --max-time 2 "http://[2001:db8:100::10]:$port/" || true
+  done
+  for port in 80 443 8443; do   # unanswered: SYN and retransmissions, no reply
+    in_ext curl -s -o /dev/null --max-time 2 --interface 203.0.113.50 "http://198.51.100.99:$port/" || true
+  done
+  in_int curl -s -o /dev/null --max-time 2 --interface 198.51.100.20 http://203.0.113.99/ || true
+  for i in $(seq 1 5); do       # UDP request/response
+    in_ext python3 -c '
+  import socket
+  s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+  s.sendto(b"query %d" % 1, ("198.51.100.10", 5300)); s.recvfrom(2048)'
+  done
+  in_ext ping -c 3 -i 0.2 -q 198.51.100.10 >/dev/null
+  in_int ping -6 -c 3 -i 0.2 -q 2001:db8:113::60 >/dev/null
+  sleep 1
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  pids=()
+}
+
+# --- scenario 'attacks': normal traffic with the attacks the detectors are for, each
+# from its own external address (tests/detect/ expects exactly these):
+#   203.0.113.50  nmap -sS of 100 ports of .10       -> port_scan, scanner
+#   203.0.113.51  nmap -sN of 50 ports of .20        -> null_scan
+#   203.0.113.52  nmap -sX of 50 ports of .20        -> xmas_scan
+#   203.0.113.53  nmap -sF of 50 ports of .20        -> fin_scan
+#   203.0.113.54  nmap -sA of 50 ports of .20        -> port_scan (ACK probes)
+#   203.0.113.56  nmap -sS of port 445 on 40 hosts   -> host_sweep, scanner
+#   203.0.113.61  40 logins to the ssh service of .10 -> brute_force
+#   203.0.113.55  hping3 SYN flood of .10:80         -> syn_flood
+#   random        hping3 --rand-source flood of .20:8080 (answered to the spoofed
+#                 sources)                          -> syn_flood
+#   203.0.113.57  SYN-ACK and RST to 400 internal addresses nobody called: backscatter
+#                 of a flood against it that forged our addresses -> backscatter
+#   203.0.113.62  slow nmap -sS of 26 ports of .20 inside normal HTTP -> port_scan, scanner
+# Internal 198.51.100.0/24 is routed from outside through a gateway address whose MAC is
+# the inside's, so packets to addresses nobody has still cross the link (and go
+# unanswered); answers to spoofed sources leave through a gateway that is never there.
+attacks_traffic() {
+  for a in 51 52 53 54 55 56 57 61 62; do in_ext ip addr add "203.0.113.$a/24" dev swgen1; done
+  in_ext ip neigh add 203.0.113.254 lladdr 02:00:00:00:01:01 dev swgen1 nud permanent
+  in_ext ip route replace 198.51.100.0/24 via 203.0.113.254 dev swgen1
+  in_int ip neigh add 198.51.100.254 lladdr 02:00:00:00:00:fe dev swgen0 nud permanent
+  in_int ip route add default via 198.51.100.254 dev swgen0
+
+  mkdir -p "$work/www"
+  head -c 20000 /dev/urandom >"$work/www/page.bin"
+  in_int python3 -m http.server --directory "$work/www" --bind 198.51.100.10 80 >/dev/null 2>&1 &
+  pids+=($!)
+  in_int python3 -m http.server --directory "$work/www" --bind 198.51.100.20 8080 >/dev/null 2>&1 &
+  pids+=($!)
+  in_ext python3 -m http.server --directory "$work/www" --bind 203.0.113.60 8080 >/dev/null 2>&1 &
+  pids+=($!)
+  in_int python3 -c '
+import socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.51.100.10", 22)); s.listen(64)
+def serve(c):
+    try:
+        c.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n"); c.settimeout(2); c.recv(256)
+        c.sendall(b"Permission denied\r\n")
+    finally:
+        c.close()
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()' &
+  pids+=($!)
+  sleep 1.5
+
+  normal() {  # rounds: inbound and outbound HTTP, and IPv6 pings
+    for i in $(seq 1 "$1"); do
+      in_ext curl -s -o /dev/null --max-time 5 --interface 203.0.113.60 http://198.51.100.10/page.bin || true
+      in_int curl -s -o /dev/null --max-time 5 --interface 198.51.100.20 http://203.0.113.60:8080/page.bin || true
+      sleep 0.2
+    done
+  }
+  scan() { in_ext nmap -n -Pn --max-retries 0 -e swgen1 "$@" >/dev/null; }
+
+  normal 15
+  scan -sS --max-rate 400 -S 203.0.113.50 -p 1-100 198.51.100.10
+  normal 5
+  scan -sN --max-rate 400 -S 203.0.113.51 -p 1-50 198.51.100.20
+  scan -sX --max-rate 400 -S 203.0.113.52 -p 1-50 198.51.100.20
+  scan -sF --max-rate 400 -S 203.0.113.53 -p 1-50 198.51.100.20
+  scan -sA --max-rate 400 -S 203.0.113.54 -p 1-50 198.51.100.20
+  normal 5
+  scan -sS --max-rate 400 -S 203.0.113.56 -p 445 198.51.100.100-139
   in_ext python3 -c '
 import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
-s.sendto(b"query %d" % 1, ("198.51.100.10", 5300)); s.recvfrom(2048)'
-done
-in_ext ping -c 3 -i 0.2 -q 198.51.100.10 >/dev/null
-in_int ping -6 -c 3 -i 0.2 -q 2001:db8:113::60 >/dev/null
-sleep 1
-kill "${pids[@]}" 2>/dev/null || true
-wait 2>/dev/null || true
-pids=()
+for i in range(40):
+    c = socket.create_connection(("198.51.100.10", 22), timeout=3, source_address=("203.0.113.61", 0))
+    c.recv(256); c.sendall(b"SSH-2.0-libssh_0.10\r\n"); c.recv(256); c.close()'
+  normal 5
+  in_ext hping3 -q -S -p 80 -a 203.0.113.55 -c 700 -i u1500 198.51.100.10 >/dev/null 2>&1 || true
+  in_ext hping3 -q -S -p 8080 --rand-source -c 700 -i u1500 198.51.100.20 >/dev/null 2>&1 || true
+  in_ext hping3 -q -S -A -s 80 -k -a 203.0.113.57 --rand-dest -c 250 -i u2000 -I swgen1 \
+    198.51.100.x >/dev/null 2>&1 || true
+  in_ext hping3 -q -R -A -s 443 -k -a 203.0.113.57 --rand-dest -c 150 -i u2000 -I swgen1 \
+    198.51.100.x >/dev/null 2>&1 || true
+  normal 5 &
+  local bg=$!
+  scan -sS --scan-delay 150ms -S 203.0.113.62 -p 20-45 198.51.100.20
+  wait "$bg"
+  normal 5
+  sleep 1
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  pids=()
+}
+
+case "$scenario" in
+  mixed) mixed_traffic ;;
+  attacks) attacks_traffic ;;
+  *) echo "generate: unknown scenario '$scenario' (mixed, attacks)" >&2; exit 2 ;;
+esac
 
 # --- exporters read the capture; what they send to 127.0.0.1 is captured
 export_with() {  # name port dissector command...

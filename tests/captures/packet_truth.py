@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ground truth for a bundled scenario, from the raw packets only (independent of every
 flow exporter): one entry per TCP connection with Zeek's conn_state, whether the
-handshake completed, and the perspective.
+handshake completed, and the perspective ('excluded' for link-local and multicast).
 
 usage: packet_truth.py TRAFFIC_PCAP INTERNAL_PREFIX[,...] OUT_JSON
 
@@ -168,6 +168,10 @@ def main():
         ci, si = internal(ca), internal(sa)
         perspective = ('private' if ci and si else 'outbound' if ci else
                        'inbound' if si else 'edge')
+        # DESIGN.md section 3: link-local and multicast addresses are excluded (spoofed
+        # floods pick such sources too).
+        if any(ipaddress.ip_address(a).is_link_local or ipaddress.ip_address(a).is_multicast for a in (ca, sa)):
+            perspective = 'excluded'
         sessions.append({'client': ca, 'client_port': cp, 'server': sa, 'server_port': sp,
                          'ipv': 6 if ':' in ca else 4, 'state': c.conn_state(),
                          'established': c.handshake_acked, 'perspective': perspective,

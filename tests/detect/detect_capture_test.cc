@@ -1,7 +1,10 @@
-// Detection on the shared captures of real exporters (../shared/testdata/flows): the
-// nmap SYN scan raises port_scan and scanner, the rejected connections raise
-// service_unavailable for exactly the closed services, normal traffic raises nothing,
-// and 1 and 8 shards give the same alerts. Skips, saying so, where the captures are absent.
+// Detection on captures of real exporters. The shared ones (../shared/testdata/flows;
+// skipped, saying so, where absent): the nmap SYN scan raises port_scan and scanner,
+// the rejected connections raise service_unavailable for exactly the closed services,
+// normal traffic raises nothing. The bundled ones (tests/captures, every clone): each
+// attack of the 'attacks' scenario raises exactly its alerts and normal traffic none;
+// the 'mixed' scenario's refused ports raise port_scan and scanner only. 1 and 8
+// shards give the same alerts.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -113,6 +116,72 @@ TEST(DetectCapture, OneAndEightShardsGiveTheSameAlerts) {
       SCOPED_TRACE(capture.string());
       EXPECT_EQ(alerts_of(capture, 1).lines, alerts_of(capture, 8).lines);
     }
+  }
+}
+
+// "detector source>target:port perspective" of each alert opened: who, whom, where.
+std::set<std::string> opened_alerts(const AlertCollector& got) {
+  std::set<std::string> out;
+  auto address = [](const wire::IpAddress& a) { return a.is_set() ? a.to_string() : std::string("-"); };
+  for (const auto& a : got.alerts)
+    if (a.status == detect::AlertStatus::kOpen)
+      out.insert(std::string(a.detector) + " " + address(a.source) + ">" + address(a.target) + ":" +
+                 std::to_string(a.port) + " " + std::string(session::perspective_name(a.perspective)));
+  return out;
+}
+
+std::vector<fs::path> bundled_unsampled(const char* scenario) {
+  std::vector<fs::path> out;
+  for (const auto& c : export_captures_in(bundled_captures_dir() / scenario))
+    if (c.filename().string().find("-s10") == std::string::npos) out.push_back(c);
+  return out;
+}
+
+// tests/captures/generate.sh attacks: each actor and what it must raise, nothing else
+// (the normal HTTP traffic around the attacks raises nothing).
+TEST(DetectCapture, BundledAttacksRaiseExactlyTheirAlerts) {
+  const std::set<std::string> expected = {
+      "port_scan 203.0.113.50>198.51.100.10:0 inbound",  // nmap -sS
+      "scanner 203.0.113.50>-:0 inbound",
+      "null_scan 203.0.113.51>198.51.100.20:0 inbound",  // nmap -sN
+      "port_scan 203.0.113.51>198.51.100.20:0 inbound",
+      "scanner 203.0.113.51>-:0 inbound",
+      "xmas_scan 203.0.113.52>198.51.100.20:0 inbound",  // nmap -sX
+      "port_scan 203.0.113.52>198.51.100.20:0 inbound",
+      "scanner 203.0.113.52>-:0 inbound",
+      "fin_scan 203.0.113.53>198.51.100.20:0 inbound",  // nmap -sF
+      "port_scan 203.0.113.53>198.51.100.20:0 inbound",
+      "scanner 203.0.113.53>-:0 inbound",
+      "port_scan 203.0.113.54>198.51.100.20:0 inbound",  // nmap -sA
+      "scanner 203.0.113.54>-:0 inbound",
+      "host_sweep 203.0.113.56>-:445 inbound",  // nmap -sS -p 445 over 40 hosts
+      "scanner 203.0.113.56>-:0 inbound",
+      "brute_force 203.0.113.61>198.51.100.10:22 inbound",  // 40 ssh logins
+      "syn_flood ->198.51.100.10:80 inbound",               // hping3 -S from one source
+      "syn_flood ->198.51.100.20:8080 inbound",             // hping3 -S --rand-source
+      "backscatter 198.51.100.20>-:0 inbound",              // its SYN-ACKs to the forged sources
+      "backscatter 203.0.113.57>-:0 outbound",              // SYN-ACK and RST to our addresses
+      "port_scan 203.0.113.62>198.51.100.20:0 inbound",     // slow scan inside normal traffic
+      "scanner 203.0.113.62>-:0 inbound",
+  };
+  const auto captures = bundled_unsampled("attacks");
+  ASSERT_EQ(captures.size(), 6u);
+  for (const auto& capture : captures) {
+    SCOPED_TRACE(capture.filename().string());
+    const AlertCollector got = alerts_of(capture, 1);
+    EXPECT_EQ(opened_alerts(got), expected) << got.lines;
+    EXPECT_EQ(alerts_of(capture, 8).lines, got.lines) << "8 shards";
+  }
+}
+
+TEST(DetectCapture, BundledMixedRaisesOnlyTheRefusedPortScan) {
+  const std::set<std::string> expected = {"port_scan 203.0.113.50>198.51.100.10:0 inbound",
+                                          "scanner 203.0.113.50>-:0 inbound"};
+  const auto captures = bundled_unsampled("mixed");
+  ASSERT_EQ(captures.size(), 6u);
+  for (const auto& capture : captures) {
+    SCOPED_TRACE(capture.filename().string());
+    EXPECT_EQ(opened_alerts(alerts_of(capture, 1)), expected);
   }
 }
 
