@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end throughput of synwatchd: generated export captures replayed in a loop by
 # DPDK's net_pcap (infinite_rx) through the whole pipeline (rx, decode, hand-off, join,
-# classify), with 1 worker and with 2 workers (the exporters dealt over two ports, as
-# RSS deals them over two queues). Prints records/s and drops per run and the medians.
+# classify, detect), with 1 worker and with 2 workers (the exporters dealt over two
+# ports, as RSS deals them over two queues), with the detectors on and off. Prints
+# records/s and drops per run and the medians.
 #
 #   perf/e2e/run.sh                 NetFlow v9 (the issue's figure)
 #   perf/e2e/run.sh v5 v9 ipfix sflow
-#   RECORDS=2000000 EXPORTERS=64 SECONDS_PER_RUN=10 RUNS=3 BUILD=build perf/e2e/run.sh
+#   RECORDS=2000000 EXPORTERS=64 SECONDS_PER_RUN=10 RUNS=3 BUILD=build DETECT="on off" perf/e2e/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,6 +16,7 @@ records=${RECORDS:-2000000}
 exporters=${EXPORTERS:-64}
 seconds=${SECONDS_PER_RUN:-10}
 runs=${RUNS:-3}
+read -r -a detect_modes <<<"${DETECT:-on off}"
 formats=("${@:-v9}")
 work=${WORK:-/tmp/synwatch-e2e}
 cpus=$(nproc)
@@ -29,9 +31,9 @@ pool_for() {  # packets
   echo "$size $((size * 4096 / 1048576 + 512))"
 }
 
-config() {  # workers packets files...
-  local workers=$1 packets=$2
-  shift 2
+config() {  # detect workers packets files...
+  local detect=$1 workers=$2 packets=$3
+  shift 3
   read -r mbufs memory < <(pool_for "$packets")
   local lcores main
   if ((workers == 1)); then
@@ -52,11 +54,12 @@ config() {  # workers packets files...
     i=$((i + 1))
   done
   echo "output: {sessions: \"\"}"
+  [[ $detect == on ]] && echo "detectors: {enabled: true}" || echo "detectors: {enabled: false}"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-printf '%-6s %-7s %-6s %14s %16s %10s\n' format workers run "records/s" "per worker" dropped
+printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' format detect workers run "records/s" "per worker" dropped
 for format in "${formats[@]}"; do
   one="$work/$format.pcap"
   two="$work/$format-split.pcap"
@@ -66,10 +69,11 @@ for format in "${formats[@]}"; do
   "$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
     --exporters "$exporters" --split 2 -o "$two" 2>/dev/null
   for workers in 1 2; do
+   for detect in "${detect_modes[@]}"; do
     if ((workers == 1)); then
-      config 1 "$packets" "$one" >"$work/e2e.yaml"
+      config "$detect" 1 "$packets" "$one" >"$work/e2e.yaml"
     else
-      config 2 "$packets" "$two.0" "$two.1" >"$work/e2e.yaml"
+      config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e.yaml"
     fi
     rates=()
     for run in $(seq 1 "$runs"); do
@@ -83,11 +87,12 @@ for format in "${formats[@]}"; do
       rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
       dropped=$(sed -nE 's/^  dropped or lost: ([0-9]+|none).*/\1/p' "$work/summary.txt")
       rates+=("$rate")
-      printf '%-6s %-7s %-6s %14s %16s %10s\n' "$format" "$workers" "$run" "$rate" \
+      printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' "$format" "$detect" "$workers" "$run" "$rate" \
         "$((rate / workers))" "$dropped"
     done
     m=$(printf '%s\n' "${rates[@]}" | median)
-    printf '%-6s %-7s %-6s %14s %16s\n' "$format" "$workers" median "$m" "$((m / workers))"
+    printf '%-6s %-6s %-7s %-6s %14s %16s\n' "$format" "$detect" "$workers" median "$m" "$((m / workers))"
+   done
   done
 done
 echo "summary of the last run: $work/summary.txt"
