@@ -120,13 +120,8 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
                   session::kSessionCounterKinds, session::kSessionCounterHelp);
   report_rows.add("pipeline", handoff.values, pipeline::kPipelineCounterNames,
                   pipeline::kPipelineCounterKinds, pipeline::kPipelineCounterHelp);
-  if (outputs.detection != nullptr) {
-    report_rows.add("detect", detection.values, detect::kDetectCounterNames,
-                    detect::kDetectCounterKinds, detect::kDetectCounterHelp);
-    const detect::EngineCounters engine = outputs.detection->counters();
-    report_rows.add("detect", engine.values, detect::kEngineCounterNames,
-                    detect::kEngineCounterKinds, detect::kEngineCounterHelp);
-  }
+  if (outputs.detection != nullptr)
+    replay::add_detection_counters(report_rows, detection, outputs.detection->counters());
   report_rows.print_total();
 }
 

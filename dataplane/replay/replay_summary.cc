@@ -46,6 +46,11 @@ void print_session_counters(std::FILE* out, const session::SessionCounters& coun
 void print_detection_counters(std::FILE* out, const detect::DetectCounters& shards,
                               const detect::EngineCounters& engine) {
   CounterReport report(out);
+  add_detection_counters(report, shards, engine);
+}
+
+void add_detection_counters(CounterReport& report, const detect::DetectCounters& shards,
+                            const detect::EngineCounters& engine) {
   report.add("detect", shards.values, detect::kDetectCounterNames, detect::kDetectCounterKinds,
              detect::kDetectCounterHelp);
   report.add("detect", engine.values, detect::kEngineCounterNames, detect::kEngineCounterKinds,

@@ -44,7 +44,10 @@ void print_exporters(std::FILE* out, const decode::Decoder& decoder, bool header
 // The session layer's counters that moved, with their meaning.
 void print_session_counters(std::FILE* out, const session::SessionCounters& counters);
 
-// The detection counters that moved (shards' and engine's), with their meaning.
+// The detection counters that moved (shards' and engine's) as rows of `report`.
+void add_detection_counters(CounterReport& report, const detect::DetectCounters& shards,
+                            const detect::EngineCounters& engine);
+// The same as a table of its own.
 void print_detection_counters(std::FILE* out, const detect::DetectCounters& shards,
                               const detect::EngineCounters& engine);
 
