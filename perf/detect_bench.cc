@@ -9,6 +9,9 @@
 // refused or unanswered attempts, 10 % probes of many ports (scans); 100,000 sessions per
 // 10 s interval of flow time (10,000 decided sessions per second per core).
 //
+// BM_DetectQuietInterval: the control side's fixed cost of an interval that holds a
+// single session (a quiet link), which must not grow with the configured bounds.
+//
 //   ./build/perf/detect_bench --benchmark_min_time=2 --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
@@ -128,6 +131,19 @@ void BM_DetectTotal(benchmark::State& state) {
   state.counters["alerts"] = static_cast<double>(alerts.alerts);
 }
 BENCHMARK(BM_DetectTotal);
+
+void BM_DetectQuietInterval(benchmark::State& state) {
+  NullAlerts alerts;
+  ShardedDetection detection(DetectConfig{}, 1, alerts);
+  session::SessionEvent e = session_of(7);  // one refused attempt per interval
+  for (auto _ : state) {
+    e.start_ms += 10000, e.end_ms += 10000, e.decided_ms += 10000;
+    detection.sinks()[0]->on_watermark(e.decided_ms);
+    detection.sinks()[0]->on_session(e);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DetectQuietInterval);
 
 }  // namespace
 }  // namespace synwatch::detect

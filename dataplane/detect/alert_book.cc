@@ -56,8 +56,7 @@ bool AlertBook::is_open(std::string_view detector, const wire::IpAddress& source
 void AlertBook::close_interval(int64_t now_ms, AlertSink& sink) {
   // Collect, then send in key order: the output does not depend on table layout.
   std::vector<std::pair<Key, uint32_t>> touched;
-  for (uint32_t i = 0; i < open_.capacity(); ++i)
-    if (open_.used_at(i)) touched.push_back({open_.key_at(i), i});
+  open_.for_each_slot([&](uint32_t i) { touched.push_back({open_.key_at(i), i}); });
   std::sort(touched.begin(), touched.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [key, i] : touched) {
     State& s = open_.value_at(i);

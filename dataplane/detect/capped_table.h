@@ -29,7 +29,7 @@ class CappedTable {
   // The entry of `key`, made if needed; nullptr when the key was not admitted.
   Value* upsert(const Key& key) {
     if (Value* v = map_.find(key)) return v;
-    if (map_.size() >= map_.capacity() - map_.capacity() / 4 && filter_.add(Hash{}(key)) < 2) {
+    if (map_.size() >= map_.capacity() - map_.capacity() / 4 && admit(key) < 2) {
       ++counters_.refused;
       return nullptr;
     }
@@ -57,10 +57,11 @@ class CappedTable {
     counters_.refused += other.counters_.refused;
   }
 
+  // Work proportional to what the interval used, not to the capacity.
   void clear() {
-    for (uint32_t i = 0; i < map_.capacity(); ++i)
-      if (map_.used_at(i)) map_.erase_at(i);
-    filter_.clear();
+    map_.clear();
+    if (filtering_) filter_.clear();
+    filtering_ = false;
     counters_ = {};
   }
 
@@ -79,8 +80,14 @@ class CappedTable {
     return w;
   }
 
+  uint32_t admit(const Key& key) {
+    filtering_ = true;
+    return filter_.add(Hash{}(key));
+  }
+
   table::BoundedMap<Key, Value, Hash> map_;
   CountMin filter_;
+  bool filtering_ = false;  // the filter holds counts to clear
   TableCounters counters_;
 };
 

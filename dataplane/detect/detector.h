@@ -85,15 +85,14 @@ class Tracked {
   // f(key, state, last_interval); erases entries last touched before `forget_before`.
   template <typename F>
   void sweep(int64_t forget_before, F&& f) {
-    for (uint32_t i = 0; i < map_.capacity(); ++i) {
-      if (!map_.used_at(i)) continue;
+    map_.for_each_slot([&](uint32_t i) {
       Entry& e = map_.value_at(i);
       if (e.last < forget_before) {
         map_.erase_at(i);
-        continue;
+        return;
       }
       f(map_.key_at(i), e.state, e.last);
-    }
+    });
   }
   uint64_t evicted() const { return evicted_; }
 

@@ -1,6 +1,10 @@
 // BoundedMap: a hash map whose memory is allocated once, at construction, for a fixed
 // number of entries. It never grows: insert() returns nullptr at capacity and the owner
 // decides what to evict (pick_victim() finds an old entry with bounded work).
+//
+// Scans (for_each, for_each_slot) stop at the extent, one past the highest slot in use,
+// so a map sized for a million entries that holds a dozen costs a dozen to walk: free
+// slots are handed out lowest first, and a full scan trims the extent.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +48,7 @@ class BoundedMap {
     entry.hash = Hash{}(key);
     entry.used = true;
     index_.insert(entry.hash, e);
+    if (e >= extent_) extent_ = e + 1;
     return &entry.value;
   }
 
@@ -68,13 +73,31 @@ class BoundedMap {
 
   template <typename F>
   void for_each(F&& f) {
-    for (auto& entry : entries_)
-      if (entry.used) f(entry.key, entry.value);
+    for (uint32_t i = 0; i < extent_; ++i)
+      if (entries_[i].used) f(entries_[i].key, entries_[i].value);
   }
   template <typename F>
   void for_each(F&& f) const {
-    for (const auto& entry : entries_)
-      if (entry.used) f(entry.key, entry.value);
+    for (uint32_t i = 0; i < extent_; ++i)
+      if (entries_[i].used) f(entries_[i].key, entries_[i].value);
+  }
+
+  // f(slot) for each slot in use, highest first; f may erase_at(slot). Trims the extent.
+  // Slots erased on the way go back to the free list lowest on top, to be reused first.
+  template <typename F>
+  void for_each_slot(F&& f) {
+    uint32_t end = 0;
+    for (uint32_t i = extent_; i-- > 0;) {
+      if (!entries_[i].used) continue;
+      f(i);
+      if (end == 0 && entries_[i].used) end = i + 1;
+    }
+    extent_ = end;
+  }
+
+  // Empties the map with work proportional to the extent.
+  void clear() {
+    for_each_slot([&](uint32_t i) { erase_at(i); });
   }
 
   // Looks at up to `window` used entries after a rotating hand and returns the index of
@@ -83,9 +106,9 @@ class BoundedMap {
   template <typename Older>
   int64_t pick_victim(uint32_t window, Older&& older) {
     int64_t best = -1;
-    const uint32_t n = capacity();
+    const uint32_t n = extent_;
     for (uint32_t seen = 0, tried = 0; seen < window && tried < n; ++tried) {
-      hand_ = hand_ + 1 < n ? hand_ + 1 : 0;
+      hand_ = hand_ + 1 < n ? hand_ + 1 : 0;  // every used slot lies below the extent
       if (!entries_[hand_].used) continue;
       ++seen;
       if (best < 0 || older(entries_[hand_].value, entries_[best].value)) best = hand_;
@@ -111,6 +134,7 @@ class BoundedMap {
   std::vector<uint32_t> free_;
   HashIndex index_;
   uint32_t hand_ = 0;
+  uint32_t extent_ = 0;  // one past the highest slot in use
 };
 
 }  // namespace synwatch::table

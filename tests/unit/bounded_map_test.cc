@@ -4,6 +4,7 @@
 
 #include <map>
 #include <random>
+#include <vector>
 
 #include "dataplane/table/bounded_map.h"
 
@@ -44,6 +45,18 @@ void random_operations(uint32_t capacity, uint32_t key_space, int steps) {
     }
     ASSERT_LE(map.size(), capacity);
     ASSERT_EQ(map.size(), model.size());
+    if (i % 997 == 0) {  // scans stop at the extent: they must still see every entry
+      std::map<uint32_t, uint64_t> seen;
+      map.for_each([&](uint32_t k, uint64_t v) { seen[k] = v; });
+      ASSERT_EQ(seen, model);
+      map.for_each_slot([&](uint32_t slot) {  // and one that erases on the way
+        if (map.key_at(slot) % 5 == 0) {
+          model.erase(map.key_at(slot));
+          map.erase_at(slot);
+        }
+      });
+      ASSERT_EQ(map.size(), model.size());
+    }
   }
   for (const auto& [k, v] : model) {
     ASSERT_NE(map.find(k), nullptr) << k;
@@ -53,6 +66,20 @@ void random_operations(uint32_t capacity, uint32_t key_space, int steps) {
 
 TEST(BoundedMap, MatchesStdMapWithWeakHash) { random_operations<WeakHash>(50, 120, 20000); }
 TEST(BoundedMap, MatchesStdMapWithGoodHash) { random_operations<GoodHash>(1000, 3000, 50000); }
+
+TEST(BoundedMap, ScansCostWhatIsUsedNotTheCapacity) {
+  BoundedMap<uint32_t, uint64_t, GoodHash> map(1u << 16);
+  for (uint32_t k = 0; k < 5000; ++k) map.insert(k);
+  map.clear();
+  EXPECT_EQ(map.size(), 0u);
+  map.insert(42);
+  map.insert(43);
+  std::vector<uint32_t> slots;
+  map.for_each_slot([&](uint32_t slot) { slots.push_back(slot); });
+  EXPECT_EQ(slots, (std::vector<uint32_t>{1, 0}));  // the lowest slots, reused first
+  EXPECT_NE(map.find(42), nullptr);
+  EXPECT_EQ(map.find(7), nullptr);
+}
 
 TEST(BoundedMap, VictimIsTheOldestInTheWindow) {
   BoundedMap<uint32_t, uint64_t, GoodHash> map(4);
