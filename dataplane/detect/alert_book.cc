@@ -23,7 +23,7 @@ uint64_t AlertBook::KeyHash::operator()(const Key& k) const {
   return mix64(h ^ (uint64_t{k.port} << 8 | uint64_t(k.perspective)));
 }
 
-void AlertBook::raise(Alert draft) {
+void AlertBook::raise(Alert draft, uint32_t hold_intervals) {
   const Key key = key_of(draft);
   State* s = open_.find(key);
   if (s == nullptr) {
@@ -45,7 +45,7 @@ void AlertBook::raise(Alert draft) {
   }
   s->draft = std::move(draft);
   s->pending = true;
-  s->raised_in = interval_;
+  s->held_through = std::max<uint64_t>(s->held_through, interval_ + std::max<uint32_t>(hold_intervals, 1) - 1);
 }
 
 bool AlertBook::is_open(std::string_view detector, const wire::IpAddress& source, const wire::IpAddress& target,
@@ -76,7 +76,7 @@ void AlertBook::close_interval(int64_t now_ms, AlertSink& sink) {
         s.sent_severity = d.severity;
         s.sent_ms = now_ms;
       }
-    } else if (s.raised_in != interval_) {
+    } else if (s.held_through < interval_) {
       Alert r = s.last;
       r.status = AlertStatus::kResolved;
       sink.on_alert(r);

@@ -3,8 +3,9 @@
 // A detector reports its condition for a key at each interval (raise). The first
 // report opens an alert (status "open", a new id); later ones update it (same id) when
 // it grew (count doubled, severity rose) or, if anything changed, every update_every_s;
-// an alert not raised again in an interval is resolved (status "resolved"). So one
-// condition gives one alert however long it lasts: the de-duplication. The id is a hash
+// an alert not raised again in an interval (or within its hold) is resolved (status
+// "resolved"). So one condition gives one alert however long it lasts: the
+// de-duplication. The id is a hash
 // of the detector, the key and the opening time: the same under replay, different for a
 // new episode.
 #pragma once
@@ -22,9 +23,9 @@ class AlertBook {
  public:
   AlertBook(uint32_t capacity, int64_t update_every_ms) : open_(capacity), update_every_ms_(update_every_ms) {}
 
-  // The condition holds in the current interval; `draft` has every field but id and
-  // status.
-  void raise(Alert draft);
+  // The condition holds in the current interval and, unless raised again, through the
+  // next hold_intervals - 1; `draft` has every field but id and status.
+  void raise(Alert draft, uint32_t hold_intervals = 1);
   // Sends what was raised this interval and resolves what was not, in a fixed order.
   void close_interval(int64_t now_ms, AlertSink& sink);
   // True while an alert of `detector` for this key is open.
@@ -53,7 +54,7 @@ class AlertBook {
     uint64_t sent_count = 0;
     Severity sent_severity = Severity::kWarning;
     int64_t sent_ms = 0;
-    uint64_t raised_in = 0; // the interval number it was last raised in
+    uint64_t held_through = 0; // the last interval number its condition covers
     bool pending = false;   // raised this interval, not yet decided what to send
     Alert draft;
   };

@@ -22,12 +22,12 @@ struct FailedSessionsParams {
   uint32_t rollup_buckets = 15;     // the roll-up sums this many buckets (15 min)
   uint32_t warmup_buckets = 4;      // non-empty buckets a partition needs before any score
   uint32_t min_failed = 5;          // a client below this many failures in a bucket is not scored
-  double level_halflife_buckets = 60;  // EWMA half-life of the level, in non-empty buckets
+  double level_halflife_buckets = 15;  // EWMA half-life of the level, in non-empty buckets
   double season_halflife_weeks = 2;    // EWMA half-life of each hour-of-week factor
   double update_clip = 3;           // a bucket moves the model by at most this many × the baseline
-  double cusum_slack = 1;           // CUSUM reference value k, in standard deviations
+  double cusum_ratio = 4;           // the CUSUM looks for a client at this many x the baseline
   double min_dispersion = 0.05;     // over-dispersion floor (1/size of the negative binomial)
-  double min_score = 25;            // scores below this raise no alert
+  double min_score = 50;            // scores below this raise no alert (major and up)
   template <typename F>
   void visit(F&& f) {
     f("enabled", enabled);
@@ -38,7 +38,7 @@ struct FailedSessionsParams {
     f("level_halflife_buckets", level_halflife_buckets, 1.0, 1e6);
     f("season_halflife_weeks", season_halflife_weeks, 0.5, 520.0);
     f("update_clip", update_clip, 1.0, 1000.0);
-    f("cusum_slack", cusum_slack, 0.1, 10.0);
+    f("cusum_ratio", cusum_ratio, 1.5, 100.0);
     f("min_dispersion", min_dispersion, 0.001, 10.0);
     f("min_score", min_score, 0.0, 100.0);
   }

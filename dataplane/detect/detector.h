@@ -34,13 +34,14 @@ struct Interval {
 class Reporter {
  public:
   Reporter(AlertBook& book, const Allowlist& allow) : book_(book), allow_(allow) {}
-  // Raises `draft` unless the allowlist covers it.
-  void raise(Alert draft) {
+  // Raises `draft` unless the allowlist covers it. A detector that decides only every
+  // few intervals holds its alert open for that many (`hold_intervals`).
+  void raise(Alert draft, uint32_t hold_intervals = 1) {
     if (allow_.covers(draft)) {
       ++suppressed_;
       return;
     }
-    book_.raise(std::move(draft));
+    book_.raise(std::move(draft), hold_intervals);
   }
   const AlertBook& book() const { return book_; }
   uint64_t suppressed() const { return suppressed_; }

@@ -47,6 +47,14 @@ inline double regularized_beta(double a, double b, double x) {
   return 1 - std::exp(log_front) * nb_detail::beta_fraction(b, a, 1 - x) / b;
 }
 
+// log P(X = x) for X ~ NB(mean mu, dispersion phi > 0); a lower bound of the upper tail
+// that costs three log-gamma calls.
+inline double negative_binomial_log_pmf(double x, double mu, double phi) {
+  const double r = 1 / phi;
+  return std::lgamma(x + r) - std::lgamma(r) - std::lgamma(x + 1) + r * std::log(r / (r + mu)) +
+         x * std::log(mu / (r + mu));
+}
+
 // P(X >= x) for X ~ NB(mean mu, dispersion phi > 0).
 inline double negative_binomial_upper_tail(double x, double mu, double phi) {
   if (x <= 0) return 1;

@@ -20,9 +20,20 @@ inline double raw_score(double p) {
   return 100 * std::log(0.05 / p) / std::log(0.05 / 1e-4);
 }
 
+inline constexpr double kScoreScale = 205.6;  // raw 285 (p = 1e-9) -> 75
+
 inline double score_of_probability(double p) {
-  constexpr double kScale = 205.6;  // raw 285 (p = 1e-9) -> 75
+  constexpr double kScale = kScoreScale;
   return std::round(1000 * (1 - std::exp(-raw_score(p) / kScale))) / 10;
+}
+
+// The largest p-value that scores at least `score` (the inverse of the above).
+inline double probability_of_score(double score) {
+  constexpr double kScale = kScoreScale;
+  if (score <= 0) return 1;
+  if (score >= 100) return 0;
+  const double raw = -kScale * std::log(1 - score / 100);
+  return 0.05 * std::pow(1e-4 / 0.05, raw / 100);
 }
 
 inline double score_of_ratio(double count, double threshold) {
