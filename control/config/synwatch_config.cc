@@ -326,6 +326,8 @@ void parse_detectors(const YAML::Node& n, detect::DetectConfig& d) {
     else if (key == "tracked_keys") d.tracked_keys = read_u32(v, f);
     else if (key == "partitions") d.partitions = read_u32(v, f);
     else if (key == "update_every_s") d.update_every_s = read_u32(v, f);
+    else if (key == "snapshot") d.snapshot_path = read_string(v, f);
+    else if (key == "snapshot_every_s") d.snapshot_every_s = read_u32(v, f);
     else if (key == "login_ports") {
       d.login_ports.clear();
       for (uint32_t port : read_u32_list(v, f)) {

@@ -30,6 +30,8 @@ const char kDaemonUsage[] =
     "                         the default)\n"
     "  --alerts-out FILE      write alerts as JSON lines to FILE ('-': standard output)\n"
     "  --no-detect            run no detectors: sessions only\n"
+    "  --detect-snapshot FILE keep the detectors' learnt baselines in FILE: read at start,\n"
+    "                         written every detectors.snapshot_every_s and at exit\n"
     "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
@@ -44,7 +46,8 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out", "--duration", "--internal"});
+                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--duration",
+                                          "--internal"});
       !m.empty())
     return m;
   out.config_file = line.find("--config");
@@ -112,6 +115,8 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       out.config.output.sessions = value;
     } else if (line.option("--alerts-out", value)) {
       out.config.output.alerts = value;
+    } else if (line.option("--detect-snapshot", value)) {
+      out.config.detect.snapshot_path = value;
     } else if (line.looks_like_option()) {
       return std::string(arg) + ": unknown option (see --help)";
     } else {

@@ -32,7 +32,8 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
     pipeline::drain_sessions(pipeline, outputs.sessions, [&] { outputs.sessions.flush_every(interval); });
   });
   if (outputs.detection != nullptr)
-    detection_ = std::thread([&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection); });
+    detection_ = std::thread(
+        [&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection, outputs.snapshots); });
 }
 
 void ControlThreads::join() {

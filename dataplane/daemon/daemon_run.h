@@ -11,6 +11,7 @@
 
 #include "control/config/synwatch_config.h"
 #include "dataplane/detect/detect_engine.h"
+#include "dataplane/detect/snapshot_keeper.h"
 #include "dataplane/pipeline/worker.h"
 #include "dataplane/replay/alert_writer.h"
 #include "dataplane/replay/session_writer.h"
@@ -30,6 +31,7 @@ struct RunOutputs {
   replay::SessionWriter& sessions;
   detect::DetectEngine* detection = nullptr;  // null: detection off
   const replay::AlertWriter* alerts = nullptr;
+  detect::SnapshotKeeper* snapshots = nullptr;  // null: baselines not kept
 };
 
 // The threads beside the workers (not on dataplane cores): the session writer, flushing

@@ -89,7 +89,13 @@ int main(int argc, char** argv) {
   replay::AlertWriter alerts(alerts_out);
   std::unique_ptr<detect::DetectEngine> engine;
   if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alerts);
-  daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr};
+  std::unique_ptr<detect::SnapshotKeeper> snapshots;
+  if (engine && !config.detect.snapshot_path.empty()) {
+    snapshots = std::make_unique<detect::SnapshotKeeper>(config.detect.snapshot_path, config.detect.snapshot_every_s,
+                                                         stderr, "synwatchd");
+    snapshots->restore(*engine);
+  }
+  daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get()};
   daemon::RunReport report;
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
                        ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)

@@ -64,6 +64,7 @@ std::string DetectConfig::validate() const {
           {"tracked_keys", tracked_keys, 64, 1u << 24},
           {"partitions", partitions, 16, 1u << 22},
           {"update_every_s", update_every_s, 1, 86400},
+          {"snapshot_every_s", snapshot_every_s, 10, 86400},
       });
       !problem.empty())
     return problem;

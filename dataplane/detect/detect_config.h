@@ -178,6 +178,8 @@ struct DetectConfig {
   uint32_t tracked_keys = 1u << 14;      // per detector, on the control side
   uint32_t partitions = 1u << 14;        // failed_sessions models (server, port, perspective)
   uint32_t update_every_s = 60;          // an open alert is re-sent at most this often
+  std::string snapshot_path;             // learnt baselines kept here (model_snapshot.h); "": none
+  uint32_t snapshot_every_s = 300;       // written this often, on shutdown, read on start
   std::vector<uint16_t> login_ports{22, 23, 3389, 5900};
   std::vector<AllowEntry> allowlist;
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dataplane/detect/alert_book.h"
@@ -34,6 +35,14 @@ class DetectEngine : public PartialChannel {
 
   EngineCounters counters() const;
   const DetectConfig& config() const { return config_; }
+
+  // The detectors' learnt state as the bytes of a snapshot file (model_snapshot.h).
+  std::string snapshot() const;
+  // Restores a snapshot file's bytes: "" and, in `restored`, what came back ("2 of
+  // failed_sessions, 40 of syn_flood"); or the reason, and nothing changed.
+  std::string restore(const std::string& file, std::string& restored);
+  // The largest snapshot the configured bounds can give, for reading one back.
+  size_t snapshot_limit() const;
 
  private:
   void evaluate_ready(int64_t through);

@@ -48,4 +48,18 @@ std::vector<std::unique_ptr<Detector>> make_detectors(const DetectConfig& c) {
   return d;
 }
 
+void save_key(SnapshotWriter& w, const HostPortKey& key) {
+  w.address(key.host);
+  w.u16(key.port);
+  w.perspective(key.perspective);
+}
+
+HostPortKey restore_key(SnapshotReader& r) {
+  HostPortKey key;
+  key.host = r.address();
+  key.port = r.u16();
+  key.perspective = r.perspective();
+  return key;
+}
+
 }  // namespace synwatch::detect

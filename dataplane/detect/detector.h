@@ -15,6 +15,7 @@
 #include "dataplane/detect/allowlist.h"
 #include "dataplane/detect/detect_config.h"
 #include "dataplane/detect/interval_partial.h"
+#include "dataplane/detect/model_snapshot.h"
 #include "dataplane/table/bounded_map.h"
 
 namespace synwatch::detect {
@@ -59,6 +60,15 @@ class Detector {
   virtual void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) = 0;
   // Keys given up at the tracking bound (tracked_keys).
   virtual uint64_t keys_evicted() const = 0;
+  // Learnt state worth keeping across a restart (baselines), for model_snapshot.h.
+  virtual bool has_snapshot() const { return false; }
+  virtual void save(SnapshotWriter&) const {}
+  // Reads what save() wrote into this (fresh) detector; false if it does not parse or
+  // a value is out of range. `entries` says how many keys came back.
+  virtual bool restore(SnapshotReader&, uint32_t& entries) {
+    entries = 0;
+    return false;
+  }
 };
 
 // A detector's state per key, bounded: at the bound the key seen longest ago goes
@@ -95,6 +105,12 @@ class Tracked {
       f(map_.key_at(i), e.state, e.last);
     });
   }
+  // f(key, state, last_interval) for every entry, in slot order.
+  template <typename F>
+  void for_each(F&& f) const {
+    map_.for_each([&](const Key& k, const Entry& e) { f(k, e.state, e.last); });
+  }
+  uint32_t size() const { return map_.size(); }
   uint64_t evicted() const { return evicted_; }
 
  private:
@@ -115,6 +131,10 @@ std::string summary_line(const char* format, ...) __attribute__((format(printf, 
 // An address or a perspective as C text for summary_line.
 inline std::string text(const wire::IpAddress& a) { return a.to_string(); }
 inline std::string text(session::Perspective p) { return std::string(session::perspective_name(p)); }
+// A (host, port, perspective) key in a snapshot, and its size there.
+inline constexpr size_t kSavedKeyBytes = 17 + 2 + 1;
+void save_key(SnapshotWriter& w, const HostPortKey& key);
+HostPortKey restore_key(SnapshotReader& r);
 // The longest window_s of a detector's per-perspective settings, in intervals.
 template <typename PerPerspectiveParams>
 int64_t longest_window(const PerPerspectiveParams& params, const Interval& at) {

@@ -62,7 +62,44 @@ class FailedSessions : public Detector {
       groups[{key.server, key.port, key.perspective}].push_back({key, &c});
     });
     for (auto& [part, members] : groups) close_bucket(part, members, at, out);
-    partitions_.sweep(at.index - forget_intervals(at), [](const HostPortKey&, PartitionModel&, int64_t) {});
+    partitions_.sweep(at.index - forget_partitions_intervals(at), [](const HostPortKey&, PartitionModel&, int64_t) {});
+  }
+
+  bool has_snapshot() const override { return true; }
+  void save(SnapshotWriter& w) const override {
+    w.u32(partitions_.size());
+    partitions_.for_each([&](const HostPortKey& key, const PartitionModel& m, int64_t last) {
+      save_key(w, key);
+      w.i64(last);
+      w.f64(m.level);
+      for (float f : m.season) w.f32(f);
+      w.f64(m.dispersion);
+      w.f64(m.dispersion_excess);
+      w.f64(m.dispersion_scale);
+      w.u32(m.buckets);
+      w.u32(m.frozen_buckets);
+    });
+  }
+  bool restore(SnapshotReader& r, uint32_t& entries) override {
+    entries = r.count(1u << 24, kSavedPartitionBytes);
+    for (uint32_t i = 0; i < entries && r.ok(); ++i) {
+      const HostPortKey key = restore_key(r);
+      const int64_t last = r.i64();
+      PartitionModel m;
+      m.level = r.f64();
+      for (float& f : m.season) f = r.f32();
+      m.dispersion = r.f64();
+      m.dispersion_excess = r.f64();
+      m.dispersion_scale = r.f64();
+      m.buckets = r.u32();
+      m.frozen_buckets = r.u32();
+      bool sane = m.level >= 0 && m.dispersion > 0 && m.dispersion <= 10 && m.dispersion_scale >= 0;
+      for (float f : m.season) sane = sane && f >= 0.05f && f <= 20.0f;
+      if (!sane) r.fail();
+      if (!r.ok()) break;
+      if (PartitionModel* slot = partitions_.touch(key, last)) *slot = m;
+    }
+    return r.done();
   }
 
  private:
@@ -72,6 +109,16 @@ class FailedSessions : public Detector {
   };
   const FailedSessionsParams& params(Perspective p) const { return config_.failed_sessions[static_cast<size_t>(p)]; }
   static int64_t buckets_of(const FailedSessionsParams& p, const Interval& at) { return at.count_of(p.bucket_s); }
+  // Key, last interval, level, 168 seasonal factors, dispersion (3), buckets (2).
+  static constexpr size_t kSavedPartitionBytes = kSavedKeyBytes + 8 + 8 + 168 * 4 + 3 * 8 + 2 * 4;
+
+  // A partition's model outlives quiet spells: it goes after two seasonal half-lives of
+  // silence, or when the table is full and it is the oldest.
+  int64_t forget_partitions_intervals(const Interval& at) const {
+    double weeks = 0;
+    for (const auto& p : config_.failed_sessions) weeks = std::max(weeks, 2 * p.season_halflife_weeks);
+    return std::max<int64_t>(1, static_cast<int64_t>(weeks * 7 * 86400 * 1000 / double(at.length_ms)));
+  }
   int64_t forget_intervals(const Interval& at) const {
     int64_t longest = 1;
     for (const auto& p : config_.failed_sessions)

@@ -20,6 +20,7 @@ class ShardedDetection {
   // Once every table has flushed: the open intervals are handed over and evaluated.
   void finish();
   const DetectEngine& engine() const { return engine_; }
+  DetectEngine& engine() { return engine_; }
   // The shards' counters, summed.
   DetectCounters counters() const;
 

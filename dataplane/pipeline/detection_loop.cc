@@ -4,7 +4,7 @@
 
 namespace synwatch::pipeline {
 
-void run_detection(Pipeline& pipeline, detect::DetectEngine& engine) {
+void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::SnapshotKeeper* keeper) {
   PartialRings* rings = pipeline.partials();
   if (rings == nullptr) return;
   for (;;) {
@@ -12,10 +12,12 @@ void run_detection(Pipeline& pipeline, detect::DetectEngine& engine) {
     for (uint32_t i = 0; i < pipeline.size(); ++i) all_done &= pipeline.worker(i).sessions_finished();
     const bool moved = rings->deliver(engine);
     if (all_done && !moved) break;
+    if (keeper != nullptr) keeper->tick(engine);
     // An interval is 10 s of flow time: a millisecond's nap costs live input nothing.
     if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   engine.finish();
+  if (keeper != nullptr) keeper->save(engine);
 }
 
 }  // namespace synwatch::pipeline

@@ -107,6 +107,36 @@ TEST(DaemonCapture, MoreWorkersThanCpus) {
   EXPECT_NE(summary.find("synwatchd: 4 workers"), std::string::npos) << summary;
 }
 
+// --detect-snapshot: the first run finds none and writes one at exit; the next run
+// starts from it.
+TEST(DaemonCapture, DetectorBaselinesSurviveARestart) {
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  const auto snapshot = std::filesystem::path(::testing::TempDir()) / "synwatchd-detect.snapshot";
+  std::filesystem::remove(snapshot);
+  const std::vector<std::string> argv{SYNWATCHD_BINARY, "--pcap", capture, "--sessions-out", "",
+                                      "--detect-snapshot", snapshot, "-q"};
+  const auto first = testing::run_program(argv);
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.err.find("synwatchd: detectors.snapshot: no " + snapshot.string() + " yet; baselines start empty"),
+            std::string::npos)
+      << first.err;
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+  const auto second = testing::run_program(argv);
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_NE(second.err.find("synwatchd: detectors.snapshot: restored "), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find(" of failed_sessions from " + snapshot.string()), std::string::npos) << second.err;
+  {
+    std::ofstream damaged(snapshot, std::ios::trunc);
+    damaged << "not a snapshot";
+  }
+  const auto third = testing::run_program(argv);  // a bad file: said, and the daemon runs on
+  ASSERT_EQ(third.status, 0) << third.err;
+  EXPECT_NE(third.err.find("synwatchd: detectors.snapshot: " + snapshot.string() +
+                           " refused: not a synwatch detector snapshot; baselines start empty"),
+            std::string::npos)
+      << third.err;
+}
+
 // Who, to whom and how it ended: what must match when the counts may not.
 std::multiset<std::string> outcomes(const std::vector<std::string>& lines) {
   std::multiset<std::string> out;

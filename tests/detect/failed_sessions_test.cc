@@ -14,76 +14,19 @@
 #include <random>
 
 #include "dataplane/detect/failed_sessions_model.h"
-#include "tests/support/detect_harness.h"
+#include "tests/support/seasonal_traffic.h"
 
 namespace synwatch::testing {
 namespace {
 
-constexpr int64_t kT0 = 1795219200000;  // a Monday, 00:00 UTC
-constexpr int64_t kMinute = 60000;
-constexpr int64_t kDay = 1440;
+constexpr int64_t kT0 = kSeasonT0;
+constexpr int64_t kMinute = kMinuteMs;
+constexpr int64_t kDay = kMinutesPerDay;
 
-wire::IpAddress client(uint32_t i) { return wire::IpAddress::v4(0xcb007100u + i); }  // 203.0.113.i
-
-session::SessionEvent attempt(uint32_t from, int64_t at_ms, uint16_t client_port, bool refused) {
-  session::SessionEvent e;
-  e.client = client(from);
-  e.server = wire::IpAddress::v4(0xc633640au);  // 198.51.100.10
-  e.client_port = client_port;
-  e.server_port = 443;
-  e.perspective = session::Perspective::kInbound;
-  e.c2s_packets = 1;
-  e.start_ms = e.end_ms = e.decided_ms = at_ms;
-  if (refused) {
-    e.state = session::ConnState::REJ;
-    e.failed = true;
-    e.client_flags = 0x02;
-    e.server_flags = 0x14;
-    e.s2c_packets = 1;
-  } else {
-    e.state = session::ConnState::SF;
-    e.established = true;
-    e.client_flags = e.server_flags = 0x1b;
-    e.c2s_packets = e.s2c_packets = 8;
-  }
-  return e;
-}
-
-// A client's mean failures per minute: busy afternoons, quiet nights.
-double seasonal_mean(int64_t minute) {
-  const double hour = double(minute % kDay) / 60;
-  return 3 * (1 + 0.7 * std::sin(2 * M_PI * (hour - 8) / 24));
-}
-
-struct Surge {
-  int64_t minute;
-  double factor;  // times the partition's median client that minute
-};
-
-// Feeds `days` of seasonal traffic (each client also establishes sessions: the service
-// is up), the surges from 203.0.113.99 on top; returns the alerts.
+// `days` of seasonal traffic with the surges; the alerts.
 AlertCollector run(int days, const std::vector<Surge>& surges, uint32_t seed) {
   DetectHarness h;
-  std::mt19937 rng(seed);
-  uint16_t port = 1024;
-  std::vector<session::SessionEvent> bucket;
-  for (int64_t minute = 0; minute < days * kDay; ++minute) {
-    const double mean = seasonal_mean(minute);
-    std::poisson_distribution<int> failures(mean);
-    const int64_t t = kT0 + minute * kMinute;
-    bucket.clear();
-    for (uint32_t c = 1; c <= 10; ++c) {
-      bucket.push_back(attempt(c, t + (rng() % 59000), ++port, false));
-      for (int k = failures(rng); k > 0; --k) bucket.push_back(attempt(c, t + (rng() % 59000), ++port, true));
-    }
-    for (const Surge& s : surges) {
-      if (s.minute != minute) continue;
-      for (long k = std::lround(s.factor * mean); k > 0; --k)
-        bucket.push_back(attempt(99, t + (rng() % 59000), ++port, true));
-    }
-    std::sort(bucket.begin(), bucket.end(), [](const auto& a, const auto& b) { return a.decided_ms < b.decided_ms; });
-    for (const auto& e : bucket) h.add(e);
-  }
+  feed_seasonal_minutes(h, 0, days * kDay, seed, surges);
   h.finish(kT0 + (days * kDay + 1) * kMinute);
   return h.collector;
 }

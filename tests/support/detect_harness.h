@@ -44,6 +44,7 @@ class DetectHarness {
   }
   AlertCollector collector;
   const detect::DetectEngine& engine() const { return detection_.engine(); }
+  detect::DetectEngine& engine() { return detection_.engine(); }
 
  private:
   detect::ShardedDetection detection_;

@@ -104,6 +104,15 @@ TEST(Config, DetectorSettingsApplyToEveryPerspectiveUnlessOneOverrides) {
   EXPECT_EQ(c.detect.allowlist[0].role, detect::AllowEntry::Role::kSource);
 }
 
+TEST(Config, DetectorSnapshotSettings) {
+  SynwatchConfig c;
+  ASSERT_EQ(parse_config("detectors: {snapshot: /var/lib/synwatch/d.snapshot, snapshot_every_s: 60}\n", c), "");
+  EXPECT_EQ(c.detect.snapshot_path, "/var/lib/synwatch/d.snapshot");
+  EXPECT_EQ(c.detect.snapshot_every_s, 60u);
+  EXPECT_EQ(parse_config("detectors: {snapshot_every_s: 5}\n", c), "detectors.snapshot_every_s: 5 is outside 10..86400");
+  EXPECT_EQ(c.detect.snapshot_every_s, 60u);  // the refused file changed nothing
+}
+
 TEST(Config, TheShippedExampleIsValid) {
   SynwatchConfig c;
   EXPECT_EQ(load_config_file(std::string(SYNWATCH_SOURCE_DIR) + "/deploy/synwatch.example.yaml", c, 64), "");
