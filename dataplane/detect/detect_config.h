@@ -60,11 +60,13 @@ struct PortScanParams {
   bool enabled = true;
   uint32_t ports = 15;     // distinct failed ports on one target (Zeek: 15 in 5 min)
   uint32_t window_s = 300;
+  uint32_t sampled_ports = 5;  // sampled input: ports actually seen before an estimate counts
   template <typename F>
   void visit(F&& f) {
     f("enabled", enabled);
     f("ports", ports, 2u, 65535u);
     f("window_s", window_s, 10u, 86400u);
+    f("sampled_ports", sampled_ports, 2u, 65535u);
   }
 };
 

@@ -14,11 +14,21 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
   ++sessions_;
   const Perspective p = e.perspective;
   if (e.sampled && e.proto == 6 && p != Perspective::kExcluded) {
-    // Sampled sessions never count as failed; their flag estimates feed syn_flood.
+    // Sampled sessions never count as failed; their flag estimates feed syn_flood, and
+    // the probe-like ones port_scan's sampled estimate.
     if (ServiceStats* s = services.upsert({e.server, e.server_port, p})) {
       s->sampled_syn += e.syn_packets;
       s->sampled_synack += e.synack_packets;
       s->span.add(e.start_ms, e.end_ms);
+    }
+    if (f.sampled_probe) {
+      if (PairProbes* pr = pair_probes.upsert({e.client, e.server, p})) {
+        ++pr->sampled;
+        pr->sampled_ports.add(e.server_port);
+        pr->sampled_sessions.add(uint32_t{e.client_port} << 16 | e.server_port);
+        pr->sampling = std::max(pr->sampling, e.sampling);
+        pr->span.add(e.start_ms, e.end_ms);
+      }
     }
     return;
   }

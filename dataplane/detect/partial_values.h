@@ -66,11 +66,20 @@ struct PairProbes {
   uint32_t probes = 0;
   DistinctSet ports;
   TimeSpan span;
-  uint64_t weight() const { return probes; }
+  // Sampled input: probe-like sessions seen, their ports and (client port, server port)
+  // pairs, and the largest sampling rate among them.
+  uint32_t sampled = 0;
+  DistinctSet sampled_ports, sampled_sessions;
+  uint32_t sampling = 0;
+  uint64_t weight() const { return uint64_t{probes} + sampled; }
   void merge(const PairProbes& o) {
     probes += o.probes;
     ports.merge(o.ports);
     span.merge(o.span);
+    sampled += o.sampled;
+    sampled_ports.merge(o.sampled_ports);
+    sampled_sessions.merge(o.sampled_sessions);
+    sampling = std::max(sampling, o.sampling);
   }
 };
 

@@ -1,8 +1,17 @@
 // port_scan: one source probing many ports of one target (Zeek's Scan::Port_Scan).
 // Condition: distinct ports probed without a session (failed SYNs, stealth and ACK
 // probes) on (source, target) within window_s >= ports.
+//
+// Sampled input shows no failed session, only sessions whose sampled packets look like
+// a probe (sampled_probe). Their distinct ports, scaled up by how likely a probe is to
+// be sampled (sampled_estimate.h), stand in for the count once at least sampled_ports
+// of them were seen: at 1:10 a scan of 30 ports is found, at 1:1000 one of thousands.
+#include <algorithm>
+#include <cmath>
+
 #include "dataplane/detect/detector.h"
 #include "dataplane/detect/evidence.h"
+#include "dataplane/detect/sampled_estimate.h"
 #include "dataplane/detect/scoring.h"
 #include "dataplane/detect/sliding_distinct.h"
 
@@ -22,27 +31,38 @@ class PortScan : public Detector {
         s->ports.add(v.ports, at.index);
         s->probes += v.probes;
         s->span.merge(v.span);
+        if (v.sampled > 0) {
+          s->sampled_ports.add(v.sampled_ports, at.index);
+          s->sampled_sessions.add(v.sampled_sessions, at.index);
+          s->sampled += v.sampled;
+          s->sampling = std::max(s->sampling, v.sampling);
+        }
       }
     });
     tracked_.sweep(at.index - longest_window(config_.port_scan, at), [&](const HostPairKey& key, State& s, int64_t) {
       const PortScanParams& p = params(key);
       // Past the exact range the distinct count is an estimate: never above the probes.
-      const uint32_t ports = clamp_estimate(s.ports.count(at.index, at.count_of(p.window_s)), s.probes);
-      if (!p.enabled || ports < p.ports) return;
-      uint32_t listed[SlidingDistinct::kExact];
-      const uint32_t n = s.ports.values(at.index, at.count_of(p.window_s), listed);
-      Alert a = alert_draft(name(), key.perspective, key.source, key.target, 0, s.span, ports, p.ports,
-                            score_of_ratio(ports, p.ports));
-      a.summary = summary_line("%s probed %u ports of %s without a session (%s)", text(key.source).c_str(),
-                               ports, text(key.target).c_str(), text(key.perspective).c_str());
-      a.evidence = Evidence()
-                       .add("distinct_ports", uint64_t{ports})
-                       .add("probes", s.probes)
-                       .add_ports("ports", listed, n)
-                       .add("threshold", uint64_t{p.ports})
-                       .add("window_s", uint64_t{p.window_s})
-                       .finish();
-      out.raise(std::move(a));
+      const int64_t window = at.count_of(p.window_s);
+      const uint32_t ports = clamp_estimate(s.ports.count(at.index, window), s.probes);
+      if (!p.enabled) return;
+      if (ports >= p.ports) {
+        uint32_t listed[SlidingDistinct::kExact];
+        const uint32_t n = s.ports.values(at.index, window, listed);
+        Alert a = alert_draft(name(), key.perspective, key.source, key.target, 0, s.span, ports, p.ports,
+                              score_of_ratio(ports, p.ports));
+        a.summary = summary_line("%s probed %u ports of %s without a session (%s)", text(key.source).c_str(),
+                                 ports, text(key.target).c_str(), text(key.perspective).c_str());
+        a.evidence = Evidence()
+                         .add("distinct_ports", uint64_t{ports})
+                         .add("probes", s.probes)
+                         .add_ports("ports", listed, n)
+                         .add("threshold", uint64_t{p.ports})
+                         .add("window_s", uint64_t{p.window_s})
+                         .finish();
+        out.raise(std::move(a));
+      } else if (s.sampled > 0) {
+        raise_sampled(key, s, p, at, out);
+      }
     });
   }
 
@@ -51,7 +71,38 @@ class PortScan : public Detector {
     SlidingDistinct ports;
     uint64_t probes = 0;
     TimeSpan span;
+    SlidingDistinct sampled_ports, sampled_sessions;
+    uint64_t sampled = 0;
+    uint32_t sampling = 0;
   };
+
+  void raise_sampled(const HostPairKey& key, const State& s, const PortScanParams& p, const Interval& at,
+                     Reporter& out) const {
+    const int64_t window = at.count_of(p.window_s);
+    const uint32_t seen = clamp_estimate(s.sampled_ports.count(at.index, window), s.sampled);
+    if (seen < p.sampled_ports) return;
+    const uint32_t sessions = clamp_estimate(s.sampled_sessions.count(at.index, window), s.sampled);
+    const double estimate = estimate_sampled_distinct(seen, sessions, probe_seen_probability(s.sampling));
+    const auto ports = static_cast<uint32_t>(std::min(65535.0, std::round(estimate)));
+    if (ports < p.ports) return;
+    uint32_t listed[SlidingDistinct::kExact];
+    const uint32_t n = s.sampled_ports.values(at.index, window, listed);
+    Alert a = alert_draft(name(), key.perspective, key.source, key.target, 0, s.span, ports, p.ports,
+                          score_of_ratio(ports, p.ports));
+    a.summary = summary_line("%s probed about %u ports of %s without a session: %u seen at 1:%u sampling (%s)",
+                             text(key.source).c_str(), ports, text(key.target).c_str(), seen, s.sampling,
+                             text(key.perspective).c_str());
+    a.evidence = Evidence()
+                     .add("estimated_ports", uint64_t{ports})
+                     .add("sampled_ports", uint64_t{seen})
+                     .add("sampled_sessions", uint64_t{sessions})
+                     .add("sampling", uint64_t{s.sampling})
+                     .add_ports("ports", listed, n)
+                     .add("threshold", uint64_t{p.ports})
+                     .add("window_s", uint64_t{p.window_s})
+                     .finish();
+    out.raise(std::move(a));
+  }
   const PortScanParams& params(const HostPairKey& k) const {
     return config_.port_scan[static_cast<size_t>(k.perspective)];
   }

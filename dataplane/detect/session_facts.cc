@@ -22,7 +22,13 @@ ProbeKind stealth_probe(uint8_t flags, uint64_t packets, uint8_t answer, uint64_
 
 SessionFacts facts_of(const session::SessionEvent& e) {
   SessionFacts f;
-  if (e.proto != 6 || e.perspective == session::Perspective::kExcluded || e.sampled) return f;
+  if (e.proto != 6 || e.perspective == session::Perspective::kExcluded) return f;
+  if (e.sampled) {
+    const uint8_t c = e.client_flags, s = e.server_flags;
+    f.sampled_probe = !e.established && (c & ~(kSyn | kRst)) == 0 && (s & ~(kSyn | kAck | kRst)) == 0 &&
+                      ((c & kSyn) != 0 || (s & kRst) != 0);
+    return f;
+  }
   f.usable = true;
   const uint8_t c = e.client_flags, s = e.server_flags;
   f.attempt = (c & kSyn) != 0;

@@ -14,6 +14,11 @@ enum class StealthKind : uint8_t { kNull, kXmas, kFin };
 
 struct SessionFacts {
   bool usable = false;     // TCP, not excluded, not sampled
+  // Sampled input: what was seen of the session is a probe's part (the client's SYN or
+  // RST, the server's SYN-ACK or RST) and nothing of a conversation. A conversation's
+  // sampled handshake can look like this too; only many of them, to many ports, make a
+  // scan (port_scan's sampled estimate).
+  bool sampled_probe = false;
   bool attempt = false;    // the client opened with SYN
   ProbeKind probe = ProbeKind::kNone;
   bool prober_is_client = true;  // stealth probes: the flags, not the ports, tell the prober

@@ -3,8 +3,9 @@
 // the rejected connections raise service_unavailable for exactly the closed services,
 // normal traffic raises nothing. The bundled ones (tests/captures, every clone): each
 // attack of the 'attacks' scenario raises exactly its alerts and normal traffic none;
-// the 'mixed' scenario's refused ports raise port_scan and scanner only. 1 and 8
-// shards give the same alerts.
+// the 'mixed' scenario's refused ports raise port_scan and scanner only; their sFlow
+// 1-in-10 exports raise port_scan by its sampled estimate for the scans and nothing
+// else. 1 and 8 shards give the same alerts.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -183,6 +184,34 @@ TEST(DetectCapture, BundledMixedRaisesOnlyTheRefusedPortScan) {
     SCOPED_TRACE(capture.filename().string());
     EXPECT_EQ(opened_alerts(alerts_of(capture, 1)), expected);
   }
+}
+
+// The sFlow 1-in-10 exports of the same traffic show no failed session, but they show
+// probes: port_scan's sampled estimate finds each scan of which 5 ports were seen
+// (-sN/-sX/-sF/-sA by the targets' RSTs), and nothing else raises an alert.
+TEST(DetectCapture, BundledSampledAttacksRaiseTheScansTheSampleShows) {
+  const std::set<std::string> expected = {
+      "port_scan 203.0.113.50>198.51.100.10:0 inbound", "port_scan 203.0.113.52>198.51.100.20:0 inbound",
+      "port_scan 203.0.113.53>198.51.100.20:0 inbound", "port_scan 203.0.113.54>198.51.100.20:0 inbound",
+      "port_scan 203.0.113.62>198.51.100.20:0 inbound"};
+  const AlertCollector got = alerts_of(bundled_captures_dir() / "attacks" / "exports-pmacct-sflow-s10.pcap", 1);
+  EXPECT_EQ(opened_alerts(got), expected) << got.lines;
+  for (const auto& a : got.opened("port_scan"))
+    EXPECT_NE(a.evidence.find("\"sampling\":10"), std::string::npos) << a.evidence;
+  EXPECT_EQ(opened_alerts(alerts_of(bundled_captures_dir() / "mixed" / "exports-pmacct-sflow-s10.pcap", 1)),
+            std::set<std::string>{});
+}
+
+TEST(DetectCapture, SharedSampledCapturesRaiseOnlyTheSynScan) {
+  SKIP_WITHOUT_SHARED();
+  const fs::path dir = shared_flows_dir();
+  EXPECT_EQ(opened_alerts(alerts_of(dir / "d1_scan_syn" / "exports-pmacct-sflow-s10.pcap", 1)),
+            (std::set<std::string>{"port_scan 203.0.113.50>198.51.100.10:0 inbound",
+                                   "port_scan 203.0.113.50>198.51.100.20:0 inbound"}));
+  EXPECT_EQ(opened_alerts(alerts_of(dir / "a_baseline" / "exports-pmacct-sflow-s10.pcap", 1)),
+            std::set<std::string>{});
+  EXPECT_EQ(opened_alerts(alerts_of(dir / "b_rejected" / "exports-pmacct-sflow-s10.pcap", 1)),
+            std::set<std::string>{});
 }
 
 }  // namespace

@@ -216,3 +216,39 @@ TEST(DetectorThreshold, ScannerAlarmsAfterFourFailedFirstContacts) {
 
 }  // namespace
 }  // namespace synwatch::testing
+
+namespace synwatch::testing {
+namespace {
+
+// Probe-like sessions of sampled input (1:10): a SYN seen, nothing more, from
+// `client_ports` different client ports to each of `ports` ports.
+std::vector<detect::Alert> sampled_port_probes(uint32_t ports, uint32_t client_ports, uint32_t rate = 10) {
+  DetectHarness h;
+  int64_t t = kT0;
+  for (uint32_t i = 0; i < ports; ++i)
+    for (uint32_t k = 0; k < client_ports; ++k) {
+      Session s(t += 10);
+      s.from("203.0.113.50", uint16_t(40000 + k)).to("198.51.100.10", uint16_t(i + 1)).flags(kSyn, 0);
+      s.e.sampled = true, s.e.sampling = rate, s.e.syn_packets = rate, s.e.state = ConnState::S0;
+      h.add(s.e);
+    }
+  h.finish(kT0 + 3600 * 1000);
+  return h.collector.opened("port_scan");
+}
+
+TEST(DetectorThreshold, SampledPortScanNeedsFivePortsSeenAndAnEstimateAtTheThreshold) {
+  EXPECT_TRUE(sampled_port_probes(4, 1).empty()) << "4 ports seen: too few to estimate from";
+  const auto found = sampled_port_probes(5, 1);
+  ASSERT_EQ(found.size(), 1u) << "5 ports seen once each at 1:10: about 29 probed";
+  EXPECT_EQ(found[0].count, 29u);
+  EXPECT_NE(found[0].summary.find("probed about 29 ports of 198.51.100.10 without a session: 5 seen at 1:10"),
+            std::string::npos)
+      << found[0].summary;
+  // A client that retries 10 closed ports 6 times each is seen on all of them, often: it
+  // probed 10 ports, not 50, and stays below 15.
+  EXPECT_TRUE(sampled_port_probes(10, 6).empty());
+  EXPECT_EQ(sampled_port_probes(5, 1, 1000).at(0).count, 2504u);  // 1:1000: each probe seen rarely
+}
+
+}  // namespace
+}  // namespace synwatch::testing
