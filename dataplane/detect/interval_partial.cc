@@ -8,7 +8,7 @@ namespace synwatch::detect {
 
 IntervalPartial::IntervalPartial(uint32_t keys, const DetectConfig& config)
     : services(keys), client_failures(keys), pair_probes(keys), stealth(keys), sweeps(keys),
-      contacts(keys), responders(keys), logins(keys), config_(config) {}
+      contacts(keys), responders(keys), logins(keys), sampled_probes(keys), config_(config) {}
 
 void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f, bool first_contact) {
   ++sessions_;
@@ -22,12 +22,12 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
       s->span.add(e.start_ms, e.end_ms);
     }
     if (f.sampled_probe) {
-      if (PairProbes* pr = pair_probes.upsert({e.client, e.server, p})) {
-        ++pr->sampled;
-        pr->sampled_ports.add(e.server_port);
-        pr->sampled_sessions.add(uint32_t{e.client_port} << 16 | e.server_port);
-        pr->sampling = std::max(pr->sampling, e.sampling);
-        pr->span.add(e.start_ms, e.end_ms);
+      if (SampledProbes* sp = sampled_probes.upsert({e.client, e.server, p})) {
+        ++sp->sessions;
+        sp->ports.add(e.server_port);
+        sp->pairs.add(uint32_t{e.client_port} << 16 | e.server_port);
+        sp->sampling = std::max(sp->sampling, e.sampling);
+        sp->span.add(e.start_ms, e.end_ms);
       }
     }
     return;
@@ -128,6 +128,7 @@ void IntervalPartial::merge(const IntervalPartial& o) {
   contacts.merge(o.contacts);
   responders.merge(o.responders);
   logins.merge(o.logins);
+  sampled_probes.merge(o.sampled_probes);
 }
 
 void IntervalPartial::clear() {
@@ -141,6 +142,7 @@ void IntervalPartial::clear() {
   contacts.clear();
   responders.clear();
   logins.clear();
+  sampled_probes.clear();
 }
 
 TableCounters IntervalPartial::table_counters() const {
@@ -157,6 +159,7 @@ TableCounters IntervalPartial::table_counters() const {
   add(contacts.counters());
   add(responders.counters());
   add(logins.counters());
+  add(sampled_probes.counters());
   return t;
 }
 

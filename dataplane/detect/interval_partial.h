@@ -37,6 +37,7 @@ class IntervalPartial {
   CappedTable<HostKey, FirstContacts, HostKey::Hash> contacts;
   CappedTable<HostKey, ResponderOnly, HostKey::Hash> responders;
   CappedTable<ConnectionKey, LoginAttempts, ConnectionKey::Hash> logins;
+  CappedTable<HostPairKey, SampledProbes, HostPairKey::Hash> sampled_probes;
 
   // Evictions and refusals of all tables, for the counters.
   TableCounters table_counters() const;

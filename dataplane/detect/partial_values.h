@@ -66,20 +66,29 @@ struct PairProbes {
   uint32_t probes = 0;
   DistinctSet ports;
   TimeSpan span;
-  // Sampled input: probe-like sessions seen, their ports and (client port, server port)
-  // pairs, and the largest sampling rate among them.
-  uint32_t sampled = 0;
-  DistinctSet sampled_ports, sampled_sessions;
-  uint32_t sampling = 0;
-  uint64_t weight() const { return uint64_t{probes} + sampled; }
+  uint64_t weight() const { return probes; }
   void merge(const PairProbes& o) {
     probes += o.probes;
     ports.merge(o.ports);
     span.merge(o.span);
-    sampled += o.sampled;
-    sampled_ports.merge(o.sampled_ports);
-    sampled_sessions.merge(o.sampled_sessions);
+  }
+};
+
+// Sampled input, one source to one target: probe-like sessions seen, their ports and
+// (client port, server port) pairs, and the largest sampling rate among them. Apart
+// from PairProbes so that unsampled input does not carry it.
+struct SampledProbes {
+  uint32_t sessions = 0;
+  DistinctSet ports, pairs;
+  uint32_t sampling = 0;
+  TimeSpan span;
+  uint64_t weight() const { return sessions; }
+  void merge(const SampledProbes& o) {
+    sessions += o.sessions;
+    ports.merge(o.ports);
+    pairs.merge(o.pairs);
     sampling = std::max(sampling, o.sampling);
+    span.merge(o.span);
   }
 };
 

@@ -20,9 +20,9 @@ namespace {
 
 class PortScan : public Detector {
  public:
-  explicit PortScan(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
+  explicit PortScan(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys), sampled_(c.tracked_keys) {}
   std::string_view name() const override { return "port_scan"; }
-  uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint64_t keys_evicted() const override { return tracked_.evicted() + sampled_.evicted(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.pair_probes.for_each([&](const HostPairKey& key, const PairProbes& v) {
@@ -31,21 +31,29 @@ class PortScan : public Detector {
         s->ports.add(v.ports, at.index);
         s->probes += v.probes;
         s->span.merge(v.span);
-        if (v.sampled > 0) {
-          s->sampled_ports.add(v.sampled_ports, at.index);
-          s->sampled_sessions.add(v.sampled_sessions, at.index);
-          s->sampled += v.sampled;
-          s->sampling = std::max(s->sampling, v.sampling);
-        }
       }
+    });
+    merged.sampled_probes.for_each([&](const HostPairKey& key, const SampledProbes& v) {
+      if (!params(key).enabled) return;
+      if (Sampled* s = sampled_.touch(key, at.index)) {
+        s->ports.add(v.ports, at.index);
+        s->pairs.add(v.pairs, at.index);
+        s->sessions += v.sessions;
+        s->sampling = std::max(s->sampling, v.sampling);
+        s->span.merge(v.span);
+      }
+    });
+    // Sampled estimates first: where an exporter is unsampled its exact count, raised
+    // after, is the one the alert keeps.
+    sampled_.sweep(at.index - longest_window(config_.port_scan, at), [&](const HostPairKey& key, Sampled& s, int64_t) {
+      if (params(key).enabled) raise_sampled(key, s, params(key), at, out);
     });
     tracked_.sweep(at.index - longest_window(config_.port_scan, at), [&](const HostPairKey& key, State& s, int64_t) {
       const PortScanParams& p = params(key);
       // Past the exact range the distinct count is an estimate: never above the probes.
       const int64_t window = at.count_of(p.window_s);
       const uint32_t ports = clamp_estimate(s.ports.count(at.index, window), s.probes);
-      if (!p.enabled) return;
-      if (ports >= p.ports) {
+      if (p.enabled && ports >= p.ports) {
         uint32_t listed[SlidingDistinct::kExact];
         const uint32_t n = s.ports.values(at.index, window, listed);
         Alert a = alert_draft(name(), key.perspective, key.source, key.target, 0, s.span, ports, p.ports,
@@ -60,8 +68,6 @@ class PortScan : public Detector {
                          .add("window_s", uint64_t{p.window_s})
                          .finish();
         out.raise(std::move(a));
-      } else if (s.sampled > 0) {
-        raise_sampled(key, s, p, at, out);
       }
     });
   }
@@ -71,22 +77,25 @@ class PortScan : public Detector {
     SlidingDistinct ports;
     uint64_t probes = 0;
     TimeSpan span;
-    SlidingDistinct sampled_ports, sampled_sessions;
-    uint64_t sampled = 0;
+  };
+  struct Sampled {
+    SlidingDistinct ports, pairs;
+    uint64_t sessions = 0;
     uint32_t sampling = 0;
+    TimeSpan span;
   };
 
-  void raise_sampled(const HostPairKey& key, const State& s, const PortScanParams& p, const Interval& at,
+  void raise_sampled(const HostPairKey& key, const Sampled& s, const PortScanParams& p, const Interval& at,
                      Reporter& out) const {
     const int64_t window = at.count_of(p.window_s);
-    const uint32_t seen = clamp_estimate(s.sampled_ports.count(at.index, window), s.sampled);
+    const uint32_t seen = clamp_estimate(s.ports.count(at.index, window), s.sessions);
     if (seen < p.sampled_ports) return;
-    const uint32_t sessions = clamp_estimate(s.sampled_sessions.count(at.index, window), s.sampled);
+    const uint32_t sessions = clamp_estimate(s.pairs.count(at.index, window), s.sessions);
     const double estimate = estimate_sampled_distinct(seen, sessions, probe_seen_probability(s.sampling));
     const auto ports = static_cast<uint32_t>(std::min(65535.0, std::round(estimate)));
     if (ports < p.ports) return;
     uint32_t listed[SlidingDistinct::kExact];
-    const uint32_t n = s.sampled_ports.values(at.index, window, listed);
+    const uint32_t n = s.ports.values(at.index, window, listed);
     Alert a = alert_draft(name(), key.perspective, key.source, key.target, 0, s.span, ports, p.ports,
                           score_of_ratio(ports, p.ports));
     a.summary = summary_line("%s probed about %u ports of %s without a session: %u seen at 1:%u sampling (%s)",
@@ -109,6 +118,7 @@ class PortScan : public Detector {
 
   const DetectConfig& config_;
   Tracked<HostPairKey, State, HostPairKey::Hash> tracked_;
+  Tracked<HostPairKey, Sampled, HostPairKey::Hash> sampled_;
 };
 
 }  // namespace
