@@ -135,6 +135,34 @@ inline std::string text(session::Perspective p) { return std::string(session::pe
 inline constexpr size_t kSavedKeyBytes = 17 + 2 + 1;
 void save_key(SnapshotWriter& w, const HostPortKey& key);
 HostPortKey restore_key(SnapshotReader& r);
+
+// A detector's tracked states in a snapshot: their count, then per entry the key, the
+// interval it was last touched and what save_state(w, state) writes.
+template <typename State, typename Hash, typename SaveState>
+void save_tracked(SnapshotWriter& w, const Tracked<HostPortKey, State, Hash>& tracked, SaveState&& save_state) {
+  w.u32(tracked.size());
+  tracked.for_each([&](const HostPortKey& key, const State& s, int64_t last) {
+    save_key(w, key);
+    w.i64(last);
+    save_state(w, s);
+  });
+}
+// Reads them back: restore_state(r, state) fills a fresh state (`state_bytes` in the
+// file) and says whether it is sane. False on anything malformed or out of range.
+template <typename State, typename Hash, typename RestoreState>
+bool restore_tracked(SnapshotReader& r, Tracked<HostPortKey, State, Hash>& tracked, size_t state_bytes,
+                     uint32_t& entries, RestoreState&& restore_state) {
+  entries = r.count(1u << 24, kSavedKeyBytes + 8 + state_bytes);
+  for (uint32_t i = 0; i < entries && r.ok(); ++i) {
+    const HostPortKey key = restore_key(r);
+    const int64_t last = r.i64();
+    State s{};
+    if (!restore_state(r, s)) r.fail();
+    if (!r.ok()) break;
+    if (State* slot = tracked.touch(key, last)) *slot = s;
+  }
+  return r.done();
+}
 // The longest window_s of a detector's per-perspective settings, in intervals.
 template <typename PerPerspectiveParams>
 int64_t longest_window(const PerPerspectiveParams& params, const Interval& at) {

@@ -67,39 +67,29 @@ class FailedSessions : public Detector {
 
   bool has_snapshot() const override { return true; }
   void save(SnapshotWriter& w) const override {
-    w.u32(partitions_.size());
-    partitions_.for_each([&](const HostPortKey& key, const PartitionModel& m, int64_t last) {
-      save_key(w, key);
-      w.i64(last);
-      w.f64(m.level);
-      for (float f : m.season) w.f32(f);
-      w.f64(m.dispersion);
-      w.f64(m.dispersion_excess);
-      w.f64(m.dispersion_scale);
-      w.u32(m.buckets);
-      w.u32(m.frozen_buckets);
+    save_tracked(w, partitions_, [](SnapshotWriter& out, const PartitionModel& m) {
+      out.f64(m.level);
+      for (float f : m.season) out.f32(f);
+      out.f64(m.dispersion);
+      out.f64(m.dispersion_excess);
+      out.f64(m.dispersion_scale);
+      out.u32(m.buckets);
+      out.u32(m.frozen_buckets);
     });
   }
   bool restore(SnapshotReader& r, uint32_t& entries) override {
-    entries = r.count(1u << 24, kSavedPartitionBytes);
-    for (uint32_t i = 0; i < entries && r.ok(); ++i) {
-      const HostPortKey key = restore_key(r);
-      const int64_t last = r.i64();
-      PartitionModel m;
-      m.level = r.f64();
-      for (float& f : m.season) f = r.f32();
-      m.dispersion = r.f64();
-      m.dispersion_excess = r.f64();
-      m.dispersion_scale = r.f64();
-      m.buckets = r.u32();
-      m.frozen_buckets = r.u32();
+    return restore_tracked(r, partitions_, kSavedModelBytes, entries, [](SnapshotReader& in, PartitionModel& m) {
+      m.level = in.f64();
+      for (float& f : m.season) f = in.f32();
+      m.dispersion = in.f64();
+      m.dispersion_excess = in.f64();
+      m.dispersion_scale = in.f64();
+      m.buckets = in.u32();
+      m.frozen_buckets = in.u32();
       bool sane = m.level >= 0 && m.dispersion > 0 && m.dispersion <= 10 && m.dispersion_scale >= 0;
       for (float f : m.season) sane = sane && f >= 0.05f && f <= 20.0f;
-      if (!sane) r.fail();
-      if (!r.ok()) break;
-      if (PartitionModel* slot = partitions_.touch(key, last)) *slot = m;
-    }
-    return r.done();
+      return sane;
+    });
   }
 
  private:
@@ -109,8 +99,8 @@ class FailedSessions : public Detector {
   };
   const FailedSessionsParams& params(Perspective p) const { return config_.failed_sessions[static_cast<size_t>(p)]; }
   static int64_t buckets_of(const FailedSessionsParams& p, const Interval& at) { return at.count_of(p.bucket_s); }
-  // Key, last interval, level, 168 seasonal factors, dispersion (3), buckets (2).
-  static constexpr size_t kSavedPartitionBytes = kSavedKeyBytes + 8 + 8 + 168 * 4 + 3 * 8 + 2 * 4;
+  // Level, 168 seasonal factors, dispersion (3), buckets (2).
+  static constexpr size_t kSavedModelBytes = 8 + 168 * 4 + 3 * 8 + 2 * 4;
 
   // A partition's model outlives quiet spells: it goes after two seasonal half-lives of
   // silence, or when the table is full and it is the oldest.

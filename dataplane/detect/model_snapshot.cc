@@ -54,26 +54,16 @@ void SnapshotWriter::address(const wire::IpAddress& a) {
   for (uint8_t b : a.bytes()) u8(b);
 }
 
-uint8_t SnapshotReader::u8() {
-  uint8_t v = 0;
-  if (ok_ && !cursor_.read_u8(v)) ok_ = false;
-  return ok_ ? v : 0;
+template <typename T>
+T SnapshotReader::checked(bool (wire::ByteCursor::*read)(T&)) {
+  T v{};
+  if (ok_ && !(cursor_.*read)(v)) ok_ = false;
+  return ok_ ? v : T{};
 }
-uint16_t SnapshotReader::u16() {
-  uint16_t v = 0;
-  if (ok_ && !cursor_.read_u16(v)) ok_ = false;
-  return ok_ ? v : 0;
-}
-uint32_t SnapshotReader::u32() {
-  uint32_t v = 0;
-  if (ok_ && !cursor_.read_u32(v)) ok_ = false;
-  return ok_ ? v : 0;
-}
-uint64_t SnapshotReader::u64() {
-  uint64_t v = 0;
-  if (ok_ && !cursor_.read_u64(v)) ok_ = false;
-  return ok_ ? v : 0;
-}
+uint8_t SnapshotReader::u8() { return checked(&wire::ByteCursor::read_u8); }
+uint16_t SnapshotReader::u16() { return checked(&wire::ByteCursor::read_u16); }
+uint32_t SnapshotReader::u32() { return checked(&wire::ByteCursor::read_u32); }
+uint64_t SnapshotReader::u64() { return checked(&wire::ByteCursor::read_u64); }
 double SnapshotReader::f64() {
   const uint64_t bits = u64();
   double v;

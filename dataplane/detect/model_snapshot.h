@@ -70,6 +70,9 @@ class SnapshotReader {
   void fail() { ok_ = false; }
 
  private:
+  template <typename T>
+  T checked(bool (wire::ByteCursor::*read)(T&));
+
   wire::ByteCursor cursor_;
   bool ok_ = true;
 };

@@ -59,29 +59,17 @@ class SynFlood : public Detector {
   // The baselines; an open episode is not kept (its alert resolves at shutdown).
   bool has_snapshot() const override { return true; }
   void save(SnapshotWriter& w) const override {
-    w.u32(tracked_.size());
-    tracked_.for_each([&](const HostPortKey& key, const State& s, int64_t last) {
-      save_key(w, key);
-      w.i64(last);
-      w.f64(s.baseline);
-      w.i64(s.fed);
+    save_tracked(w, tracked_, [](SnapshotWriter& out, const State& s) {
+      out.f64(s.baseline);
+      out.i64(s.fed);
     });
   }
   bool restore(SnapshotReader& r, uint32_t& entries) override {
-    entries = r.count(1u << 24, kSavedKeyBytes + 24);
-    for (uint32_t i = 0; i < entries && r.ok(); ++i) {
-      const HostPortKey key = restore_key(r);
-      const int64_t last = r.i64();
-      const double baseline = r.f64();
-      const int64_t fed = r.i64();
-      if (baseline < 0) r.fail();
-      if (!r.ok()) break;
-      if (State* s = tracked_.touch(key, last)) {
-        s->baseline = baseline;
-        s->fed = fed;
-      }
-    }
-    return r.done();
+    return restore_tracked(r, tracked_, 16, entries, [](SnapshotReader& in, State& s) {
+      s.baseline = in.f64();
+      s.fed = in.i64();
+      return s.baseline >= 0;
+    });
   }
 
  private:
