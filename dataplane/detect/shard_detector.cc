@@ -37,8 +37,8 @@ bool ShardDetector::first_contact(const session::SessionEvent& e, const SessionF
   const bool probe = f.probe != ProbeKind::kNone;
   if (!probe && !(f.attempt && e.established)) return false;
   const bool by_client = !probe || f.prober_is_client;
-  const ConnectionKey key{by_client ? e.client : e.server, by_client ? e.server : e.client,
-                          by_client ? e.server_port : e.client_port, session::Perspective::kEdge};
+  const uint64_t key = ConnectionKey::Hash{}({by_client ? e.client : e.server, by_client ? e.server : e.client,
+                                               by_client ? e.server_port : e.client_port, session::Perspective::kEdge});
   if (int64_t* last = contacted_.find(key)) {
     *last = std::max(*last, e.start_ms);
     return false;
