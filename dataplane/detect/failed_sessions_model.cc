@@ -54,9 +54,10 @@ double upper_tail_below(double x, double mu, double phi, double log_floor) {
 // The EWMA weight of one bucket, for a half-life in buckets.
 double ewma_weight(double halflife) { return 1 - std::pow(0.5, 1 / halflife); }
 
-}  // namespace
-
+// Hours since Monday 00:00 UTC (1970-01-01 was a Thursday).
 int hour_of_week(int64_t ms) { return static_cast<int>((ms / 3600000 + 72) % 168); }
+
+}  // namespace
 
 double median_of(const std::vector<uint32_t>& sorted) {
   if (sorted.empty()) return 0;
@@ -65,7 +66,6 @@ double median_of(const std::vector<uint32_t>& sorted) {
 }
 
 void Baseline::set_peers(double median) {
-  peer_median = median;
   judged_mean = std::max(mean, median);
   judged_mu = judged_mean == mean ? mu : underlying_mean(judged_mean, dispersion);
   judged_active = judged_mean == mean ? active : active_probability(judged_mu, dispersion);

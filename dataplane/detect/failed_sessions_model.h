@@ -46,9 +46,6 @@
 
 namespace synwatch::detect {
 
-// Hours since Monday 00:00 UTC (1970-01-01 was a Thursday).
-int hour_of_week(int64_t ms);
-
 // The median of sorted counts.
 double median_of(const std::vector<uint32_t>& sorted_counts);
 
@@ -71,7 +68,6 @@ struct Baseline {
   double dispersion = 0;   // phi
   double mu = 0;           // the NB mean behind `mean`: a client's failures, zeros included
   double active = 1;       // P(a client fails at all), so mean = mu / active
-  double peer_median = 0;  // this bucket's median client
   // What a client is judged by in this bucket: the baseline, or the median client when
   // the whole partition runs above it (a burst, the morning rise the level is still
   // catching up with): an anomaly is a client far above its peers, now.

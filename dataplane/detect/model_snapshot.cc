@@ -64,20 +64,15 @@ uint8_t SnapshotReader::u8() { return checked(&wire::ByteCursor::read_u8); }
 uint16_t SnapshotReader::u16() { return checked(&wire::ByteCursor::read_u16); }
 uint32_t SnapshotReader::u32() { return checked(&wire::ByteCursor::read_u32); }
 uint64_t SnapshotReader::u64() { return checked(&wire::ByteCursor::read_u64); }
-double SnapshotReader::f64() {
-  const uint64_t bits = u64();
-  double v;
+template <typename Float, typename Bits>
+Float SnapshotReader::finite(Bits bits) {
+  Float v;
   std::memcpy(&v, &bits, sizeof v);
   if (!std::isfinite(v)) ok_ = false;
   return ok_ ? v : 0;
 }
-float SnapshotReader::f32() {
-  const uint32_t bits = u32();
-  float v;
-  std::memcpy(&v, &bits, sizeof v);
-  if (!std::isfinite(v)) ok_ = false;
-  return ok_ ? v : 0;
-}
+double SnapshotReader::f64() { return finite<double>(u64()); }
+float SnapshotReader::f32() { return finite<float>(u32()); }
 wire::IpAddress SnapshotReader::address() {
   const uint8_t family = u8();
   const uint8_t* bytes = nullptr;

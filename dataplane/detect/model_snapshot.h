@@ -72,6 +72,8 @@ class SnapshotReader {
  private:
   template <typename T>
   T checked(bool (wire::ByteCursor::*read)(T&));
+  template <typename Float, typename Bits>
+  Float finite(Bits bits);  // the IEEE value of `bits`, refused unless finite
 
   wire::ByteCursor cursor_;
   bool ok_ = true;

@@ -33,14 +33,12 @@ void SnapshotKeeper::tick(const DetectEngine& engine) {
 bool SnapshotKeeper::save(const DetectEngine& engine) {
   last_ = std::chrono::steady_clock::now();
   if (std::string error = write_file_atomically(path_, engine.snapshot()); !error.empty()) {
-    ++failures_;
     if (!failing_) std::fprintf(log_, "%s: detectors.snapshot: %s\n", program_, error.c_str());
     failing_ = true;
     return false;
   }
   if (failing_) std::fprintf(log_, "%s: detectors.snapshot: written to %s again\n", program_, path_.c_str());
   failing_ = false;
-  ++saves_;
   return true;
 }
 

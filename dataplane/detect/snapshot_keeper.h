@@ -26,17 +26,13 @@ class SnapshotKeeper {
   // Saves now; false (and logged) on failure.
   bool save(const DetectEngine& engine);
 
-  uint64_t saves() const { return saves_; }
-  uint64_t failures() const { return failures_; }
-
  private:
   std::string path_;
   std::chrono::seconds every_;
   std::FILE* log_;
   const char* program_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-  bool failing_ = false;
-  uint64_t saves_ = 0, failures_ = 0;
+  bool failing_ = false;  // the last save failed: said once, until one succeeds
 };
 
 }  // namespace synwatch::detect
