@@ -5,10 +5,11 @@
 // few entries (by the value's weight(), CLOCK-sampled) gives its place to the new key,
 // and a value that can (inherit()) takes over the evicted weight as its error, so heavy
 // keys stay and their counts stay upper bounds. Once the table is three-quarters full a
-// Count-Min filter admits only keys seen at least twice, so one-off keys (spoofed
-// sources) do not churn it. Every eviction and refusal is counted.
+// Count-Min filter admits only keys seen at least twice recently, so one-off keys
+// (spoofed sources) do not churn it. Every eviction and refusal is counted.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "dataplane/detect/count_min.h"
@@ -48,6 +49,15 @@ class CappedTable {
     return map_.insert(key);
   }
 
+  // Cache warming for an upsert of `key` a little later: the index slot first, then
+  // (once the slot is in) the entry, or the filter's cells for a key not in the table.
+  void prefetch_slot(const Key& key) const { map_.prefetch_slot(Hash{}(key)); }
+  void prefetch_entry(const Key& key) const {
+    const uint64_t h = Hash{}(key);
+    map_.prefetch_entry(h);
+    if (filtering_) filter_.prefetch(h);
+  }
+
   // Adds every entry of `other` (another shard's table for the same interval).
   void merge(const CappedTable& other) {
     other.map_.for_each([&](const Key& k, const Value& v) {
@@ -74,11 +84,9 @@ class CappedTable {
   const TableCounters& counters() const { return counters_; }
 
  private:
-  static uint32_t filter_width(uint32_t capacity) {
-    uint32_t w = 256;
-    while (w < capacity && w < (1u << 16)) w <<= 1;
-    return w;
-  }
+  // Four cells per row per entry: the filter's memory is half the hash index's, and
+  // its halving window (width / 4) is one table's worth of new keys.
+  static uint32_t filter_width(uint32_t capacity) { return std::max<uint32_t>(capacity, 64) * 4; }
 
   uint32_t admit(const Key& key) {
     filtering_ = true;

@@ -41,10 +41,11 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
       s->failed += e.failed;
       s->rejected += e.failed && e.state == session::ConnState::REJ;
       s->unanswered += e.failed && e.state != session::ConnState::REJ;
-      s->clients.add(address_tag(e.client));
-      if (e.failed) s->failed_clients.add(address_tag(e.client));
-      s->client_sample.add(e.client);
       s->span.add(e.start_ms, e.end_ms);
+      if (e.failed) {
+        s->failed_clients.add(address_tag(e.client));
+        s->client_sample.add(e.client);
+      }
     }
     if (e.failed) {
       if (ClientFailures* c = client_failures.upsert({e.client, e.server, e.server_port, p})) {
@@ -52,8 +53,7 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
         c->span.add(e.start_ms, e.end_ms);
       }
     }
-    if (std::find(config_.login_ports.begin(), config_.login_ports.end(), e.server_port) !=
-        config_.login_ports.end()) {
+    if (login_port(e.server_port)) {
       if (LoginAttempts* l = logins.upsert({e.client, e.server, e.server_port, p})) {
         ++l->sessions;
         l->established += e.established;
@@ -116,6 +116,39 @@ void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f,
       r->span.add(e.start_ms, e.end_ms);
     }
   }
+}
+
+bool IntervalPartial::login_port(uint16_t port) const {
+  return std::find(config_.login_ports.begin(), config_.login_ports.end(), port) != config_.login_ports.end();
+}
+
+template <typename Visit>
+void IntervalPartial::visit_keys(const session::SessionEvent& e, const SessionFacts& f, Visit&& visit) const {
+  if (!f.usable) return;  // sampled sessions are few and light
+  const Perspective p = e.perspective;
+  if (f.attempt) {
+    visit(services, HostPortKey{e.server, e.server_port, p});
+    if (e.failed) visit(client_failures, ConnectionKey{e.client, e.server, e.server_port, p});
+    if (login_port(e.server_port)) visit(logins, ConnectionKey{e.client, e.server, e.server_port, p});
+  }
+  if (f.probe != ProbeKind::kNone) {
+    const IpAddress& source = f.prober_is_client ? e.client : e.server;
+    const IpAddress& target = f.prober_is_client ? e.server : e.client;
+    const Perspective pp = f.prober_is_client ? p : session::reverse(p);
+    visit(pair_probes, HostPairKey{source, target, pp});
+    visit(sweeps, HostPortKey{source, f.prober_is_client ? e.server_port : e.client_port, pp});
+    visit(contacts, HostKey{source, pp});
+  } else if (e.established) {
+    visit(contacts, HostKey{e.client, p});  // a first contact's, which most established ones are
+  }
+}
+
+void IntervalPartial::prefetch_slots(const session::SessionEvent& e, const SessionFacts& f) const {
+  visit_keys(e, f, [](const auto& table, const auto& key) { table.prefetch_slot(key); });
+}
+
+void IntervalPartial::prefetch_entries(const session::SessionEvent& e, const SessionFacts& f) const {
+  visit_keys(e, f, [](const auto& table, const auto& key) { table.prefetch_entry(key); });
 }
 
 void IntervalPartial::merge(const IntervalPartial& o) {

@@ -22,6 +22,11 @@ class IntervalPartial {
 
   // One decided session; `first_contact` when it is the client's first to this service.
   void add(const session::SessionEvent& e, const SessionFacts& f, bool first_contact);
+  // Cache warming for add() of the same session a little later (ShardDetector batches
+  // its sessions): the index slots of the tables it will touch, then their entries.
+  void prefetch_slots(const session::SessionEvent& e, const SessionFacts& f) const;
+  void prefetch_entries(const session::SessionEvent& e, const SessionFacts& f) const;
+
   void merge(const IntervalPartial& other);
   void clear();
   bool empty() const { return sessions_ == 0; }
@@ -43,6 +48,11 @@ class IntervalPartial {
   TableCounters table_counters() const;
 
  private:
+  bool login_port(uint16_t port) const;
+  // visit(table, key) for the tables the common sessions touch; add() decides.
+  template <typename Visit>
+  void visit_keys(const session::SessionEvent& e, const SessionFacts& f, Visit&& visit) const;
+
   const DetectConfig& config_;
   uint64_t sessions_ = 0;
 };

@@ -25,21 +25,23 @@ struct TimeSpan {
   void merge(const TimeSpan& o) { add(o.first_ms, o.last_ms); }
 };
 
-// A service (server, port): every connection attempt to it.
+// A service (server, port): every connection attempt to it. Only failed attempts name
+// their clients: the detectors that read a service (service_unavailable, syn_flood) tell
+// of the clients that failed, and an established session, the common case, then costs
+// the counters' cache line alone.
 struct ServiceStats {
   uint32_t attempts = 0, established = 0, failed = 0;
   uint32_t rejected = 0, unanswered = 0;  // REJ; S0 (and half-open S1 without the client's ACK)
   uint64_t sampled_syn = 0, sampled_synack = 0;  // sampled packets × rate
-  DistinctSet clients;                     // address tags
-  DistinctSet failed_clients;
-  AddressSample client_sample;
   TimeSpan span;
+  DistinctSet failed_clients;  // address tags
+  AddressSample client_sample;  // of the failed clients
   uint64_t weight() const { return attempts + sampled_syn; }
   void merge(const ServiceStats& o) {
     attempts += o.attempts, established += o.established, failed += o.failed;
     rejected += o.rejected, unanswered += o.unanswered;
     sampled_syn += o.sampled_syn, sampled_synack += o.sampled_synack;
-    clients.merge(o.clients), failed_clients.merge(o.failed_clients);
+    failed_clients.merge(o.failed_clients);
     client_sample.merge(o.client_sample);
     span.merge(o.span);
   }

@@ -33,29 +33,59 @@ IntervalPartial* ShardDetector::take_free() {
   return p;
 }
 
-bool ShardDetector::first_contact(const session::SessionEvent& e, const SessionFacts& f) {
+namespace {
+
+// The hash of the (client, server, port) contact a session makes, 0 when it makes none
+// that counts: an established connection's client, or a probe's sender.
+uint64_t contact_of(const session::SessionEvent& e, const SessionFacts& f) {
   const bool probe = f.probe != ProbeKind::kNone;
-  if (!probe && !(f.attempt && e.established)) return false;
+  if (!f.usable || (!probe && !(f.attempt && e.established))) return 0;
   const bool by_client = !probe || f.prober_is_client;
-  const uint64_t key = ConnectionKey::Hash{}({by_client ? e.client : e.server, by_client ? e.server : e.client,
-                                               by_client ? e.server_port : e.client_port, session::Perspective::kEdge});
-  if (int64_t* last = contacted_.find(key)) {
-    *last = std::max(*last, e.start_ms);
-    return false;
+  const uint64_t h = ConnectionKey::Hash{}({by_client ? e.client : e.server, by_client ? e.server : e.client,
+                                           by_client ? e.server_port : e.client_port, session::Perspective::kEdge});
+  return h != 0 ? h : 1;
+}
+
+}  // namespace
+
+bool ShardDetector::first_contact(const Pending& p) {
+  if (p.contact == 0) return false;
+  switch (contacted_.touch(p.contact, p.event.start_ms)) {
+    case ContactMemory::Seen::kBefore:
+      return false;
+    case ContactMemory::Seen::kFirstForgotOne:
+      counters_.add(DetectCounter::detect_contacts_forgotten);
+      return true;
+    case ContactMemory::Seen::kFirst:
+      return true;
   }
-  if (contacted_.full()) {
-    const int64_t victim = contacted_.pick_victim(8, [](int64_t a, int64_t b) { return a < b; });
-    if (victim >= 0) contacted_.erase_at(static_cast<uint32_t>(victim));
-    counters_.add(DetectCounter::detect_contacts_forgotten);
-  }
-  if (int64_t* last = contacted_.insert(key)) *last = e.start_ms;
   return true;
 }
 
 void ShardDetector::on_session(const session::SessionEvent& e) {
   if (next_ != nullptr) next_->on_session(e);
   counters_.add(DetectCounter::detect_sessions);
-  int64_t k = e.decided_ms / interval_ms_;
+  Pending& p = pending_[pending_count_++];
+  p.event = e;
+  p.facts = facts_of(e);
+  p.contact = contact_of(e, p.facts);
+  if (p.contact != 0) contacted_.prefetch(p.contact);
+  if (open_ != nullptr) open_->prefetch_slots(e, p.facts);
+  if (pending_count_ == kBatch) drain();
+}
+
+void ShardDetector::drain() {
+  std::array<bool, kBatch> first{};
+  for (uint32_t i = 0; i < pending_count_; ++i) {
+    first[i] = first_contact(pending_[i]);
+    if (open_ != nullptr) open_->prefetch_entries(pending_[i].event, pending_[i].facts);
+  }
+  for (uint32_t i = 0; i < pending_count_; ++i) add(pending_[i], first[i]);
+  pending_count_ = 0;
+}
+
+void ShardDetector::add(const Pending& p, bool first_contact) {
+  int64_t k = p.event.decided_ms / interval_ms_;
   if (k <= handed_through_) {
     counters_.add(DetectCounter::detect_late_sessions);
     k = handed_through_ + 1;
@@ -69,12 +99,12 @@ void ShardDetector::on_session(const session::SessionEvent& e) {
     }
     open_->interval = k;
   }
-  const SessionFacts f = facts_of(e);
-  open_->add(e, f, f.usable && first_contact(e, f));
+  open_->add(p.event, p.facts, first_contact);
 }
 
 void ShardDetector::on_watermark(int64_t watermark_ms) {
   if (next_ != nullptr) next_->on_watermark(watermark_ms);
+  drain();
   const int64_t through = watermark_ms / interval_ms_ - 1;
   if (through > handed_through_) hand_over(through);
 }
@@ -98,6 +128,7 @@ void ShardDetector::hand_over(int64_t through) {
 }
 
 void ShardDetector::finish() {
+  drain();
   if (open_ != nullptr) hand_over(open_->interval);
 }
 

@@ -4,19 +4,26 @@
 // passed the interval's end: no later session of that shard can fall into it.
 //
 // Memory is fixed at construction: a few partials circulate between the shard and the
-// control side; the first-contact memory is a bounded map that forgets its oldest.
+// control side; the first-contact memory is a fixed cache that forgets its least recently seen.
+//
+// Every session lands at random places in tables far larger than the caches, so sessions
+// wait in a small batch while their cache lines are fetched: the first-contact bucket and
+// the tables' index slots when a session arrives, the tables' entries once the slots are
+// in, the additions last. The batch is worked off in arrival order, whole, before every
+// watermark and at the end, so what the partials hold is exactly what it was without it.
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <memory>
 #include <vector>
 
+#include "dataplane/detect/contact_memory.h"
 #include "dataplane/detect/detect_config.h"
 #include "dataplane/detect/detect_counters.h"
 #include "dataplane/detect/interval_partial.h"
 #include "dataplane/detect/partial_keys.h"
 #include "dataplane/session/session_event.h"
-#include "dataplane/table/bounded_map.h"
 
 namespace synwatch::detect {
 
@@ -51,7 +58,16 @@ class ShardDetector : public session::SessionSink {
   const DetectCounters& counters() const { return counters_; }
 
  private:
-  bool first_contact(const session::SessionEvent& e, const SessionFacts& f);
+  struct Pending {
+    session::SessionEvent event;
+    SessionFacts facts;
+    uint64_t contact = 0;  // hash of the contact the session may make; 0: makes none
+  };
+  static constexpr uint32_t kBatch = 32;
+
+  void drain();
+  void add(const Pending& p, bool first_contact);
+  bool first_contact(const Pending& p);
   void hand_over(int64_t through_interval);
   IntervalPartial* take_free();
 
@@ -64,14 +80,9 @@ class ShardDetector : public session::SessionSink {
   std::vector<IntervalPartial*> free_;
   IntervalPartial* open_ = nullptr;
   int64_t handed_through_ = -1;  // every interval up to this one is handed over
-  // (client, server, port) -> last contact ms. Keyed by the 64-bit hash of the contact,
-  // not the contact: a quarter of the memory for the table every session touches at
-  // random, at the price of mistaking two of a million contacts for one about once in
-  // 10^7 tables.
-  struct Fingerprint {
-    uint64_t operator()(uint64_t h) const { return h; }  // already mixed
-  };
-  table::BoundedMap<uint64_t, int64_t, Fingerprint> contacted_;
+  ContactMemory contacted_;  // (client, server, port) contacts seen
+  std::array<Pending, kBatch> pending_;
+  uint32_t pending_count_ = 0;
   DetectCounters counters_;
 };
 

@@ -4,7 +4,9 @@
 // baseline_factor x the service's baseline (an EWMA of its attempts per interval, not
 // updated while a flood is open). Sampled exports count SYN and SYN-ACK packets scaled
 // by the sampling rate instead of sessions. While open, half the thresholds keep it open,
-// so a flood that wavers around them gives one alert, not many.
+// so a flood that wavers around them gives one alert, not many. The sources it names are
+// those whose attempts failed: the flood's senders, forged or not, not the clients that
+// still got through.
 #include <cmath>
 
 #include "dataplane/detect/detector.h"
@@ -42,7 +44,7 @@ class SynFlood : public Detector {
         s->episode.completed += completed;
         s->episode.rejected += v.rejected;
         s->episode.unanswered += v.unanswered;
-        s->episode.sources.merge(v.clients);
+        s->episode.sources.merge(v.failed_clients);
         s->episode.sample.merge(v.client_sample);
         s->episode.span.merge(v.span);
         raise(key, *s, attempts, out);

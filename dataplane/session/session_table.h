@@ -21,6 +21,7 @@
 #include "dataplane/session/session_key.h"
 #include "dataplane/table/bounded_map.h"
 #include "dataplane/table/hash_index.h"
+#include "dataplane/table/huge_page_allocator.h"
 #include "dataplane/table/timer_wheel.h"
 
 namespace synwatch::session {
@@ -88,7 +89,7 @@ class SessionTable {
   const PerspectiveMap& perspective_;
   SessionSink& sink_;
   uint32_t capacity_;
-  std::vector<Session> sessions_;
+  table::HugeVector<Session> sessions_;
   std::vector<uint32_t> free_;
   table::HashIndex index_;
   table::TimerWheel wheel_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dataplane/table/hash_index.h"
+#include "dataplane/table/huge_page_allocator.h"
 
 namespace synwatch::table {
 
@@ -58,6 +59,17 @@ class BoundedMap {
     if (id < 0) return false;
     erase_at(static_cast<uint32_t>(id));
     return true;
+  }
+
+  // Cache warming ahead of a find() or insert() of a key hashed to `hash`: first the
+  // index slot, then, once that is in, the entry (its first two lines).
+  void prefetch_slot(uint64_t hash) const { index_.prefetch(hash); }
+  void prefetch_entry(uint64_t hash) const {
+    const int64_t id = index_.peek(hash);
+    if (id < 0) return;
+    const char* at = reinterpret_cast<const char*>(&entries_[static_cast<size_t>(id)]);
+    __builtin_prefetch(at);
+    __builtin_prefetch(at + 64);
   }
 
   // Entry-order access, for scans and eviction.
@@ -117,11 +129,11 @@ class BoundedMap {
   }
 
  private:
-  struct Entry {
-    Key key{};
-    Value value{};
+  struct Entry {  // hash and key first: a lookup reads one cache line
     uint64_t hash = 0;
     bool used = false;
+    Key key{};
+    Value value{};
   };
 
   int64_t locate(const Key& key, uint64_t h) const {
@@ -130,7 +142,7 @@ class BoundedMap {
     });
   }
 
-  std::vector<Entry> entries_;
+  HugeVector<Entry> entries_;
   std::vector<uint32_t> free_;
   HashIndex index_;
   uint32_t hand_ = 0;

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "dataplane/table/huge_page_allocator.h"
+
 namespace synwatch::table {
 
 class HashIndex {
@@ -75,7 +77,7 @@ class HashIndex {
 
  private:
   static int64_t id_of(uint64_t slot) { return static_cast<int64_t>(slot & 0xffffffffULL) - 1; }
-  std::vector<uint64_t> slots_;  // hash tag << 32 | (id + 1); 0 is empty
+  HugeVector<uint64_t> slots_;  // hash tag << 32 | (id + 1); 0 is empty
   uint32_t mask_ = 0;
 };
 

@@ -2,8 +2,8 @@
 # End-to-end throughput of synwatchd: generated export captures replayed in a loop by
 # DPDK's net_pcap (infinite_rx) through the whole pipeline (rx, decode, hand-off, join,
 # classify, detect), with 1 worker and with 2 workers (the exporters dealt over two
-# ports, as RSS deals them over two queues), with the detectors on and off. Prints
-# records/s and drops per run and the medians.
+# ports, as RSS deals them over two queues), with the detectors on and off, taking turns.
+# Prints records/s and drops per run, the medians and the on/off ratio.
 #
 #   perf/e2e/run.sh                 NetFlow v9 (the issue's figure)
 #   perf/e2e/run.sh v5 v9 ipfix sflow
@@ -69,30 +69,43 @@ for format in "${formats[@]}"; do
   "$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
     --exporters "$exporters" --split 2 -o "$two" 2>/dev/null
   for workers in 1 2; do
-   for detect in "${detect_modes[@]}"; do
-    if ((workers == 1)); then
-      config "$detect" 1 "$packets" "$one" >"$work/e2e.yaml"
-    else
-      config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e.yaml"
-    fi
-    rates=()
-    for run in $(seq 1 "$runs"); do
-      if ! "$build/dataplane/daemon/synwatchd" --config "$work/e2e.yaml" --duration "$seconds" \
-        2>"$work/summary.txt" >/dev/null; then
-        cat "$work/summary.txt" >&2
-        exit 1
+    for detect in "${detect_modes[@]}"; do
+      if ((workers == 1)); then
+        config "$detect" 1 "$packets" "$one" >"$work/e2e-$detect.yaml"
+      else
+        config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e-$detect.yaml"
       fi
-      # The "all" row with several workers, worker 0's row with one: records/s is column 5.
-      if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
-      rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
-      dropped=$(sed -nE 's/^  dropped or lost: ([0-9]+|none).*/\1/p' "$work/summary.txt")
-      rates+=("$rate")
-      printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' "$format" "$detect" "$workers" "$run" "$rate" \
-        "$((rate / workers))" "$dropped"
     done
-    m=$(printf '%s\n' "${rates[@]}" | median)
-    printf '%-6s %-6s %-7s %-6s %14s %16s\n' "$format" "$detect" "$workers" median "$m" "$((m / workers))"
-   done
+    # The modes take turns run by run, so that a slow spell of a shared machine falls on
+    # both rather than on one.
+    declare -A rates=()
+    for run in $(seq 1 "$runs"); do
+      for detect in "${detect_modes[@]}"; do
+        if ! "$build/dataplane/daemon/synwatchd" --config "$work/e2e-$detect.yaml" --duration "$seconds" \
+          2>"$work/summary.txt" >/dev/null; then
+          cat "$work/summary.txt" >&2
+          exit 1
+        fi
+        # The "all" row with several workers, worker 0's row with one: records/s is column 5.
+        if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
+        rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
+        dropped=$(sed -nE 's/^  dropped or lost: ([0-9]+|none).*/\1/p' "$work/summary.txt")
+        rates[$detect]+="$rate "
+        printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' "$format" "$detect" "$workers" "$run" "$rate" \
+          "$((rate / workers))" "$dropped"
+      done
+    done
+    declare -A medians=()
+    for detect in "${detect_modes[@]}"; do
+      medians[$detect]=$(tr ' ' '\n' <<<"${rates[$detect]}" | grep . | median)
+      printf '%-6s %-6s %-7s %-6s %14s %16s\n' "$format" "$detect" "$workers" median "${medians[$detect]}" \
+        "$((medians[$detect] / workers))"
+    done
+    if [[ -n ${medians[on]:-} && -n ${medians[off]:-} ]]; then
+      printf '%-6s on/off %-7s %-6s %14s\n' "$format" "$workers" ratio \
+        "$(awk -v a="${medians[on]}" -v b="${medians[off]}" 'BEGIN { printf "%.3f", a / b }')"
+    fi
+    unset rates medians
   done
 done
 echo "summary of the last run: $work/summary.txt"

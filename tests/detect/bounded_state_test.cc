@@ -1,0 +1,110 @@
+// The bounded pieces of a worker's detection state under floods of new keys: the
+// Count-Min admission filter, the capped tables it guards, and the first-contact memory.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "dataplane/detect/capped_table.h"
+#include "dataplane/detect/contact_memory.h"
+#include "dataplane/detect/count_min.h"
+#include "dataplane/detect/distinct_set.h"
+
+namespace synwatch::detect {
+namespace {
+
+TEST(CountMin, NeverUndercountsBetweenHalvings) {
+  CountMin sketch(1u << 14);  // halves after 4,096 additions
+  uint32_t added = 0;
+  for (uint32_t round = 1; round <= 3; ++round)
+    for (uint64_t key = 1; key <= 1000; ++key, ++added) {
+      const uint32_t estimate = sketch.add(mix64(key));
+      ASSERT_LT(added, 4096u);
+      EXPECT_GE(estimate, round) << "key " << key;
+    }
+}
+
+TEST(CountMin, RefusesAFloodOfOneOffKeysButAdmitsRepeats) {
+  CountMin sketch(1u << 15);
+  uint32_t admitted = 0;
+  constexpr uint32_t kFlood = 1'000'000;
+  for (uint64_t key = 0; key < kFlood; ++key) {
+    admitted += sketch.add(mix64(key)) >= 2;
+    // A key that comes back soon is admitted (by its third arrival, should a halving
+    // fall between the first two).
+    if (key % 1000 == 0) {
+      const uint64_t back = mix64(key + (1ull << 40));
+      sketch.add(back), sketch.add(back);
+      EXPECT_GE(sketch.add(back), 2u) << key;
+    }
+  }
+  // A plain sketch of this width says "seen twice" of nearly every key by the end.
+  EXPECT_LT(admitted, kFlood / 20) << admitted << " of " << kFlood << " one-off keys admitted";
+}
+
+TEST(CountMin, HalvingForgetsOldArrivals) {
+  CountMin sketch(64);  // halves after 16 additions
+  const uint64_t key = mix64(7);
+  for (int i = 0; i < 8; ++i) sketch.add(key);
+  EXPECT_GE(sketch.estimate(key), 8u);
+  for (uint64_t other = 100; other < 100 + 8 + 16 * 4; ++other) sketch.add(mix64(other));
+  EXPECT_LT(sketch.estimate(key), 2u);
+}
+
+struct Tally {
+  uint32_t n = 0;
+  uint64_t weight() const { return n; }
+  void merge(const Tally& o) { n += o.n; }
+};
+struct IdentityHash {
+  uint64_t operator()(uint64_t k) const { return k; }
+};
+
+TEST(CappedTable, KeepsItsHeavyKeysThroughAFloodOfOneOffKeys) {
+  constexpr uint32_t kCapacity = 1024;
+  CappedTable<uint64_t, Tally, IdentityHash> table(kCapacity);
+  // 64 heavy keys, each back every 256 one-off keys, among a million one-off keys.
+  uint64_t flood = 1ull << 32;
+  for (uint32_t i = 0; i < 1'000'000; ++i) {
+    if (i % 4 == 0) {
+      const uint64_t heavy = mix64(i / 4 % 64);
+      if (Tally* t = table.upsert(heavy)) ++t->n;
+    }
+    if (Tally* t = table.upsert(mix64(flood++))) ++t->n;
+    ASSERT_LE(table.size(), kCapacity);
+  }
+  uint32_t heavy_kept = 0;
+  table.for_each([&](uint64_t k, const Tally& t) {
+    for (uint64_t h = 0; h < 64; ++h)
+      if (k == mix64(h)) heavy_kept += t.n >= 8;
+  });
+  EXPECT_EQ(heavy_kept, 64u);
+  // Most one-off keys were refused at the door rather than churning the table.
+  EXPECT_GT(table.counters().refused, 10 * table.counters().evicted)
+      << "refused " << table.counters().refused << ", evicted " << table.counters().evicted;
+}
+
+TEST(ContactMemory, RemembersWhatFitsAndForgetsTheLeastRecentlySeen) {
+  ContactMemory memory(4096);
+  ASSERT_EQ(memory.capacity(), 4096u);
+  for (uint64_t c = 0; c < 512; ++c) EXPECT_EQ(memory.touch(mix64(c), 1000), ContactMemory::Seen::kFirst);
+  for (uint64_t c = 0; c < 512; ++c) EXPECT_EQ(memory.touch(mix64(c), 2000), ContactMemory::Seen::kBefore);
+
+  // A flood of new contacts, later in flow time, while the first 16 keep being seen:
+  // those stay, the rest of the old ones go.
+  uint32_t forgot = 0;
+  for (uint64_t c = 1u << 20; c < (1u << 20) + 100'000; ++c) {
+    const int64_t ms = 1'000'000 + int64_t(c) * 2048;  // a clock tick (1,024 ms) apart
+    forgot += memory.touch(mix64(c), ms) == ContactMemory::Seen::kFirstForgotOne;
+    if (c % 64 == 0)
+      for (uint64_t keep = 0; keep < 16; ++keep) memory.touch(mix64(keep), ms);
+  }
+  EXPECT_GT(forgot, 90'000u);
+  for (uint64_t keep = 0; keep < 16; ++keep)
+    EXPECT_EQ(memory.touch(mix64(keep), 2'000'000), ContactMemory::Seen::kBefore) << keep;
+  uint32_t old_remembered = 0;
+  for (uint64_t c = 16; c < 512; ++c) old_remembered += memory.touch(mix64(c), 2'000'000) == ContactMemory::Seen::kBefore;
+  EXPECT_EQ(old_remembered, 0u);
+}
+
+}  // namespace
+}  // namespace synwatch::detect
