@@ -14,8 +14,9 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev nlohmann-json3-dev
 )
-# Real peers the test suite runs against (the live exporter test).
-test_packages=(softflowd)
+# Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
+# (promtool checks the /metrics output).
+test_packages=(softflowd prometheus)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")

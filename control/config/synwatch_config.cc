@@ -357,6 +357,16 @@ void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
   if (std::string problem = o.validate(); !problem.empty()) throw ConfigError{"output." + problem};
 }
 
+void parse_metrics(const YAML::Node& n, control::MetricsConfig& m) {
+  each_key(n, "metrics", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key != "listen") return false;
+    m.listen = read_string(v, f);
+    m.listen_set = true;
+    return true;
+  });
+  if (std::string problem = m.validate(); !problem.empty()) throw ConfigError{"metrics." + problem};
+}
+
 }  // namespace
 
 std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t cpu_count) {
@@ -370,7 +380,8 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t 
       else if (key == "dataplane") parse_dataplane(v, next.dataplane, cpu_count);
       else if (key == "detectors") parse_detectors(v, next.detect);
       else if (key == "output") parse_output(v, next.output);
-      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output)");
+      else if (key == "metrics") parse_metrics(v, next.metrics);
+      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output, metrics)");
       return true;
     });
   } catch (const ConfigError& e) {

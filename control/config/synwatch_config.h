@@ -13,10 +13,13 @@
 //     ports: [{device: "0000:3b:00.0", rx_queues: 2}]
 //   output:
 //     sessions: /var/log/synwatch/sessions.jsonl
+//   metrics:
+//     listen: 127.0.0.1:9610
 #pragma once
 
 #include <string>
 
+#include "control/metrics/metrics_config.h"
 #include "dataplane/daemon/dataplane_config.h"
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/detect/detect_config.h"
@@ -30,6 +33,7 @@ struct SynwatchConfig {
   detect::DetectConfig detect;
   daemon::DataplaneConfig dataplane;
   daemon::OutputConfig output;
+  control::MetricsConfig metrics;
 };
 
 // Fills `out` from YAML text; returns "" on success, else "field: reason" (and `out` is

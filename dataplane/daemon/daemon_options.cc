@@ -32,6 +32,8 @@ const char kDaemonUsage[] =
     "  --no-detect            run no detectors: sessions only\n"
     "  --detect-snapshot FILE keep the detectors' learnt baselines in FILE: read at start,\n"
     "                         written every detectors.snapshot_every_s and at exit\n"
+    "  --metrics-listen ADDR  serve Prometheus /metrics on ADDR (HOST:PORT, [IPv6]:PORT;\n"
+    "                         default 127.0.0.1:9610; '' serves none)\n"
     "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
@@ -46,7 +48,7 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--duration",
+                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--metrics-listen", "--duration",
                                           "--internal"});
       !m.empty())
     return m;
@@ -117,6 +119,10 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       out.config.output.alerts = value;
     } else if (line.option("--detect-snapshot", value)) {
       out.config.detect.snapshot_path = value;
+    } else if (line.option("--metrics-listen", value)) {
+      control::MetricsConfig m{std::string(value), true};
+      if (std::string problem = m.validate(); !problem.empty()) return "--metrics-listen: " + problem.substr(8);
+      out.config.metrics = m;
     } else if (line.looks_like_option()) {
       return std::string(arg) + ": unknown option (see --help)";
     } else {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "control/metrics/metrics_exporter.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/replay/replay_summary.h"
@@ -94,6 +95,14 @@ int main(int argc, char** argv) {
     snapshots = std::make_unique<detect::SnapshotKeeper>(config.detect.snapshot_path, config.detect.snapshot_every_s,
                                                          stderr, "synwatchd");
     snapshots->restore(*engine);
+  }
+  // /metrics from the start: a scrape before the first packet shows a running daemon.
+  std::unique_ptr<control::MetricsExporter> metrics;
+  if (!config.metrics.listen.empty()) {
+    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, error);
+    if (!metrics && config.metrics.listen_set) return fail(error);
+    if (!metrics) daemon::warn({error + "; serving no metrics"});
+    else std::fprintf(stderr, "synwatchd: metrics on http://%s/metrics\n", metrics->address().c_str());
   }
   daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get()};
   daemon::RunReport report;

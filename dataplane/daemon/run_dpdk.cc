@@ -42,6 +42,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
                           " but reads a port on another; list lcores on the port's socket");
     auto p = runtime::RxPoller::create(queues[i], d, capture, error);
     if (!p) return false;
+    pipeline.worker(i).set_input_counters(&p->counters());
     pollers.push_back(std::move(p));
   }
   warn(placement);

@@ -34,8 +34,10 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
 
   const uint32_t workers = pipeline.size();
   std::vector<std::unique_ptr<socket_input::UdpPoller>> pollers;
-  for (uint32_t i = 0; i < workers; ++i)
+  for (uint32_t i = 0; i < workers; ++i) {
     pollers.push_back(std::make_unique<socket_input::UdpPoller>(sockets->of_worker(i)));
+    pipeline.worker(i).set_input_counters(&pollers.back()->counters());
+  }
 
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;

@@ -163,7 +163,29 @@ void Worker::apply_incoming(size_t n) {
   table_.apply_batch(incoming_records_, incoming_watermarks_, records);
 }
 
+void Worker::publish_stats(bool final) {
+  WorkerStats s;
+  s.datagrams = datagrams_;
+  decoder_.exporters().for_each([&](const wire::IpAddress&, const decode::ExporterState& e) {
+    s.records += e.records;
+    ++s.exporters;
+  });
+  s.sessions_live = table_.size();
+  s.sessions_capacity = table_.capacity();
+  if (input_counters_ != nullptr) s.input = *input_counters_;
+  s.packets = packet_counters_;
+  s.decode = decoder_.total_counters();
+  s.sessions = table_.counters();
+  s.handoff = counters_;
+  if (detector_ != nullptr) {
+    s.detection = true;
+    s.detect = detector_->counters();
+  }
+  stats_.publish(s, final);
+}
+
 void Worker::tick(int64_t wall_ms) {
+  publish_stats();
   if (applied_since_tick_ || anchor_wall_ms_ == 0) {
     applied_since_tick_ = false;
     anchor_wall_ms_ = wall_ms;
@@ -187,6 +209,7 @@ void Worker::finish_sessions(int64_t final_watermark_ms) {
   table_.advance(final_watermark_ms);
   table_.flush();
   if (detector_) detector_->finish();
+  publish_stats(true);
 }
 
 void Worker::on_session(const session::SessionEvent& e) {

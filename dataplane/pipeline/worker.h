@@ -17,6 +17,7 @@
 #include "dataplane/pipeline/partial_rings.h"
 #include "dataplane/pipeline/pipeline_counters.h"
 #include "dataplane/pipeline/spsc_ring.h"
+#include "dataplane/pipeline/worker_stats.h"
 #include "dataplane/session/session_table.h"
 #include "dataplane/wire/packet_view.h"
 
@@ -96,6 +97,15 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   static constexpr int64_t kTickMs = 100;
   void tick(int64_t wall_ms);
 
+  // The counters of the input in front of this worker (its poller's), copied into its
+  // published stats. Set before the worker starts; read on the worker's thread only.
+  void set_input_counters(const wire::InputCounters* input) { input_counters_ = input; }
+  // Copies this worker's counters into stats() (every tick and at the end of
+  // finish_sessions(); inputs with no tick call it themselves).
+  void publish_stats(bool final = false);
+  // Any thread, any time: the last published copy.
+  const StatsSlot& stats() const { return stats_; }
+
   // Shutdown. finish_input(): the last records are handed over, waiting for room rather
   // than dropping them. finish_sessions(): everything handed over is joined, then every
   // session is decided at the final watermark.
@@ -149,6 +159,8 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   PipelineCounters counters_;
   wire::PacketCounters packet_counters_;
   uint64_t datagrams_ = 0;
+  const wire::InputCounters* input_counters_ = nullptr;
+  StatsSlot stats_;
 };
 
 }  // namespace synwatch::pipeline

@@ -103,6 +103,7 @@ uint32_t RxPoller::poll(pipeline::Worker& worker) {
     next_tick_tsc_ = now + tick_tsc_;
     // Live ports only: a capture's clock is its flow time and nothing else.
     if (!all_finite_) worker.tick(wall_clock_ms());
+    else worker.publish_stats();  // tick() publishes for live ports
     expire_fragments();
   }
   return delivered;

@@ -69,6 +69,9 @@ TEST(DaemonCli, BadCommandLineIsOneLineAndExitTwo) {
       {{"--udp", "--udp-port", "http"}, "synwatchd: --udp-port: 'http' is not a port (1..65535)\n"},
       {{"--frobnicate"}, "synwatchd: --frobnicate: unknown option (see --help)\n"},
       {{"--config", "/nonexistent.yaml"}, "synwatchd: /nonexistent.yaml: cannot read\n"},
+      {{"--metrics-listen", "localhost:9610"},
+       "synwatchd: --metrics-listen: 'localhost:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)\n"},
+      {{"--metrics-listen", "127.0.0.1:70000"}, "synwatchd: --metrics-listen: '70000' is not a port (0..65535)\n"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv{SYNWATCHD_BINARY};

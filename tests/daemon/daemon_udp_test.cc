@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -43,11 +45,9 @@ uint16_t test_port(int offset) { return static_cast<uint16_t>(20000 + (getpid() 
 // synwatchd on the UDP input, running until stopped.
 class UdpDaemon {
  public:
-  UdpDaemon(uint16_t port, uint32_t workers)
+  UdpDaemon(uint16_t port, uint32_t workers, const std::vector<std::string>& more = {})
       : dir_(testing::scratch_dir("udp-daemon")),
-        process_({SYNWATCHD_BINARY, "--udp", "--udp-port", std::to_string(port), "--workers",
-                  std::to_string(workers), "--sessions-out", dir_ / "sessions.jsonl"},
-                 dir_ / "out", dir_ / "err") {
+        process_(arguments(port, workers, dir_ / "sessions.jsonl", more), dir_ / "out", dir_ / "err") {
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (testing::read_text(dir_ / "err").find("receiving on") == std::string::npos) {
       if (std::chrono::steady_clock::now() > deadline || !process_.running()) {
@@ -68,6 +68,14 @@ class UdpDaemon {
   std::string summary() const { return testing::read_text(dir_ / "err"); }
 
  private:
+  static std::vector<std::string> arguments(uint16_t port, uint32_t workers, const fs::path& sessions,
+                                            const std::vector<std::string>& more) {
+    std::vector<std::string> argv{SYNWATCHD_BINARY, "--udp", "--udp-port", std::to_string(port),
+                                  "--workers", std::to_string(workers), "--sessions-out", sessions};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+  }
+
   fs::path dir_;
   testing::Subprocess process_;
 };
@@ -209,6 +217,102 @@ TEST(UdpInput, LiveSoftflowdExportArrivesWhole) {
   const auto got = without_times(daemon.sessions());
   EXPECT_EQ(got.size(), 60u);
   EXPECT_EQ(got, expected) << daemon.summary();
+}
+
+
+// --- Prometheus /metrics while the daemon runs ---------------------------------------
+
+// The body of an HTTP/1.0 GET of `path` on 127.0.0.1:`port`; "" when it fails.
+std::string http_get(uint16_t port, const std::string& path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(port);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+      char buffer[65536];
+      for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? std::string() : response.substr(body + 4);
+}
+
+// The sum over every series of `name` in a Prometheus text exposition, and how many there were.
+std::pair<double, int> series_sum(const std::string& text, const std::string& name) {
+  double sum = 0;
+  int series = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + "{", 0) != 0 && line.rfind(name + " ", 0) != 0) continue;
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+    ++series;
+  }
+  return {sum, series};
+}
+
+// Scraped while the daemon runs: records and datagrams per worker equal what the exit
+// summary counts, every counter layer is there, and promtool finds the exposition clean.
+TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  UdpDaemon daemon(test_port(5), 2, {"--metrics-listen", "127.0.0.1:0"});
+  std::smatch where;
+  const std::string started = daemon.summary();
+  ASSERT_TRUE(std::regex_search(started, where, std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)")))
+      << started;
+  const auto port = static_cast<uint16_t>(std::stoi(where[1]));
+  send_capture(capture, test_port(5));
+  std::this_thread::sleep_for(500ms);  // workers publish every 100 ms
+  const std::string metrics = http_get(port, "/metrics");
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+
+  const auto [records, record_series] = series_sum(metrics, "synwatch_records_total");
+  EXPECT_EQ(record_series, 2) << metrics;
+  std::smatch all;
+  const std::string summary = daemon.summary();
+  ASSERT_TRUE(std::regex_search(summary, all, std::regex(R"(\n  all +\d+ +(\d+) +(\d+) )"))) << summary;
+  EXPECT_EQ(records, std::stod(all[2])) << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_datagrams_total").first, std::stod(all[1])) << metrics;
+  EXPECT_GT(records, 0);
+  for (const char* layer : {"input", "packet", "decode", "session", "pipeline", "detect"})
+    EXPECT_NE(metrics.find(std::string("layer=\"") + layer + "\""), std::string::npos) << layer;
+  EXPECT_NE(metrics.find("synwatch_events_total{worker=\"0\",layer=\"session\",event=\"sessions_created\"}"),
+            std::string::npos)
+      << metrics;
+
+  const fs::path dir = testing::scratch_dir("metrics");
+  {
+    std::ofstream(dir / "metrics.txt") << metrics;
+  }
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool (Debian package prometheus) is not installed: exposition format not checked";
+  const auto check = testing::run_program({"/bin/sh", "-c", "promtool check metrics < " + (dir / "metrics.txt").string()});
+  EXPECT_EQ(check.status, 0) << check.out << check.err;
+  EXPECT_EQ(check.out + check.err, "") << "promtool found problems";
+}
+
+// An address the operator named and the daemon cannot listen on stops it at start-up.
+TEST(Metrics, AnAddressInUseStopsTheDaemon) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(holder, 1), 0);
+  socklen_t length = sizeof a;
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&a), &length), 0);
+  const std::string address = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  const auto r = testing::run_program({SYNWATCHD_BINARY, "--udp", "--udp-port", std::to_string(test_port(6)),
+                                       "--metrics-listen", address, "--duration", "5"});
+  ::close(holder);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("synwatchd: metrics.listen: cannot listen on " + address), std::string::npos) << r.err;
 }
 
 }  // namespace

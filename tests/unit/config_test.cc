@@ -63,7 +63,13 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
       {"decoder: {sampling_overrides: [{exporter: nowhere, rate: 5}]}",
        "decoder.sampling_overrides[0].exporter: 'nowhere' is not an IPv4 or IPv6 address"},
       {"decoder: {template_capacity: 0}", "decoder.template_capacity: 0 is outside 1..4194304"},
-      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, detectors, dataplane, output)"},
+      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, detectors, dataplane, output, metrics)"},
+      {"metrics: {listen: \"localhost:9610\"}",
+       "metrics.listen: 'localhost:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
+      {"metrics: {listen: \"::1:9610\"}",
+       "metrics.listen: '::1:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
+      {"metrics: {listen: \"127.0.0.1:99999\"}", "metrics.listen: '99999' is not a port (0..65535)"},
+      {"metrics: {port: 9610}", "metrics.port: unknown setting"},
       {"detectors: {port_scan: {ports: 1}}", "detectors.port_scan.ports: 1 is outside 2..65535"},
       {"detectors: {port_scan: {inbound: {window_s: x}}}",
        "detectors.port_scan.inbound.window_s: 'x' is not a whole number"},
@@ -85,6 +91,17 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
     EXPECT_EQ(error.rfind(c.error, 0), 0u) << c.yaml << " said: " << error;
     EXPECT_EQ(config.sessions.capacity, 777u) << "a rejected file changes nothing: " << c.yaml;
   }
+}
+
+TEST(Config, MetricsListenDefaultsToLoopbackAndCanBeTurnedOff) {
+  SynwatchConfig c;
+  EXPECT_EQ(c.metrics.listen, "127.0.0.1:9610");
+  EXPECT_FALSE(c.metrics.listen_set);
+  ASSERT_EQ(parse_config("metrics: {listen: \"[::1]:9100\"}", c), "");
+  EXPECT_EQ(c.metrics.listen, "[::1]:9100");
+  EXPECT_TRUE(c.metrics.listen_set);
+  ASSERT_EQ(parse_config("metrics: {listen: \"\"}", c), "");
+  EXPECT_EQ(c.metrics.listen, "");
 }
 
 TEST(Config, DetectorSettingsApplyToEveryPerspectiveUnlessOneOverrides) {

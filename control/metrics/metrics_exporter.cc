@@ -1,0 +1,145 @@
+#include "control/metrics/metrics_exporter.h"
+
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <prometheus/metric_family.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <string_view>
+#include <vector>
+
+#include "dataplane/pipeline/worker.h"
+
+namespace synwatch::control {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+// Reads the workers' published stats at each scrape.
+class PipelineCollector : public prometheus::Collectable {
+ public:
+  explicit PipelineCollector(const pipeline::Pipeline& pipeline) : pipeline_(pipeline) {}
+
+  std::vector<MetricFamily> Collect() const override {
+    MetricFamily datagrams{"synwatch_datagrams_total", "Export datagrams decoded.", MetricType::Counter, {}};
+    MetricFamily records{"synwatch_records_total", "Flow records decoded.", MetricType::Counter, {}};
+    MetricFamily exporters{"synwatch_exporters", "Exporters whose datagrams this worker decodes.",
+                           MetricType::Gauge, {}};
+    MetricFamily live{"synwatch_session_table_entries", "Sessions in the worker's table, not yet decided.",
+                      MetricType::Gauge, {}};
+    MetricFamily capacity{"synwatch_session_table_capacity", "Sessions the worker's table can hold.",
+                          MetricType::Gauge, {}};
+    MetricFamily drops{"synwatch_drops_total",
+                       "Input discarded, by layer and reason (docs/counters.md): a datagram, record, "
+                       "session or table update that was counted and not used.",
+                       MetricType::Counter, {}};
+    MetricFamily lost{"synwatch_lost_total",
+                      "Data the exporters sent that never arrived, by layer and reason "
+                      "(from export sequence numbers).",
+                      MetricType::Counter, {}};
+    MetricFamily events{"synwatch_events_total",
+                        "Events worth counting that lose nothing, by layer and event (docs/counters.md).",
+                        MetricType::Counter, {}};
+
+    for (uint32_t i = 0; i < pipeline_.size(); ++i) {
+      const pipeline::WorkerStats s = pipeline_.worker(i).stats().read();
+      const std::string worker = std::to_string(i);
+      auto counter = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
+        ClientMetric m;
+        m.label = {{"worker", worker}};
+        m.label.insert(m.label.end(), labels.begin(), labels.end());
+        if (f.type == MetricType::Gauge) m.gauge.value = v;
+        else m.counter.value = v;
+        f.metric.push_back(std::move(m));
+      };
+      counter(datagrams, double(s.datagrams));
+      counter(records, double(s.records));
+      counter(exporters, s.exporters);
+      counter(live, s.sessions_live);
+      counter(capacity, s.sessions_capacity);
+      pipeline::for_each_counter(s, [&](std::string_view layer, std::string_view name, wire::CounterKind kind,
+                                        uint64_t value) {
+        MetricFamily& f = kind == wire::CounterKind::kDrop ? drops : kind == wire::CounterKind::kLoss ? lost : events;
+        counter(f, double(value),
+                {{"layer", std::string(layer)}, {kind == wire::CounterKind::kEvent ? "event" : "reason", std::string(name)}});
+      });
+    }
+    return {datagrams, records, exporters, live, capacity, drops, lost, events};
+  }
+
+ private:
+  const pipeline::Pipeline& pipeline_;
+};
+
+namespace {
+
+// Why `listen` (a validated HOST:PORT or [IPv6]:PORT) cannot be bound, in the kernel's
+// words ("Address already in use"); "" when a plain bind works. CivetWeb only says that
+// it failed.
+std::string bind_problem(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  const bool v6 = !host.empty() && host.front() == '[';
+  if (v6) host = host.substr(1, host.size() - 2);
+  const auto port = static_cast<uint16_t>(std::stoul(listen.substr(colon + 1)));
+  sockaddr_storage address{};
+  socklen_t length;
+  if (v6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&address);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    if (inet_pton(AF_INET6, host.c_str(), &a->sin6_addr) != 1) return {};
+    length = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&address);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    if (inet_pton(AF_INET, host.c_str(), &a->sin_addr) != 1) return {};
+    length = sizeof(sockaddr_in);
+  }
+  const int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
+  if (fd < 0) return std::strerror(errno);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  std::string problem;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) problem = std::strerror(errno);
+  ::close(fd);
+  return problem;
+}
+
+}  // namespace
+
+std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& listen, const pipeline::Pipeline& pipeline,
+                                                        std::string& error) {
+  std::unique_ptr<MetricsExporter> m(new MetricsExporter());
+  try {
+    m->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
+  } catch (const std::exception& e) {
+    const std::string why = bind_problem(listen);
+    error = "metrics.listen: cannot listen on " + listen + ": " + (why.empty() ? e.what() : why);
+    return nullptr;
+  }
+  m->host_ = listen.substr(0, listen.rfind(':'));
+  m->collector_ = std::make_shared<PipelineCollector>(pipeline);
+  m->exposer_->RegisterCollectable(m->collector_);
+  return m;
+}
+
+MetricsExporter::~MetricsExporter() {
+  if (exposer_) exposer_->RemoveCollectable(collector_);
+}
+
+std::string MetricsExporter::address() const {
+  const std::vector<int> ports = exposer_->GetListeningPorts();
+  return host_ + ":" + (ports.empty() ? std::string("?") : std::to_string(ports.front()));
+}
+
+}  // namespace synwatch::control
