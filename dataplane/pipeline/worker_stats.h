@@ -57,7 +57,6 @@ class StatsSlot {
     if (wait) lock.lock();
     else if (!lock.try_lock()) return false;
     stats_ = s;
-    ++published_;
     return true;
   }
   // The control side.
@@ -65,15 +64,10 @@ class StatsSlot {
     std::lock_guard lock(mutex_);
     return stats_;
   }
-  uint64_t published() const {
-    std::lock_guard lock(mutex_);
-    return published_;
-  }
 
  private:
   mutable std::mutex mutex_;
   WorkerStats stats_;
-  uint64_t published_ = 0;
 };
 
 }  // namespace synwatch::pipeline
