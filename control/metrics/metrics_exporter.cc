@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dataplane/pipeline/worker.h"
+#include "dataplane/replay/session_writer.h"
 
 namespace synwatch::control {
 
@@ -26,7 +27,8 @@ using prometheus::MetricType;
 // Reads the workers' published stats at each scrape.
 class PipelineCollector : public prometheus::Collectable {
  public:
-  explicit PipelineCollector(const pipeline::Pipeline& pipeline) : pipeline_(pipeline) {}
+  PipelineCollector(const pipeline::Pipeline& pipeline, const replay::SessionWriter& sessions)
+      : pipeline_(pipeline), sessions_(sessions) {}
 
   std::vector<MetricFamily> Collect() const override {
     MetricFamily datagrams{"synwatch_datagrams_total", "Export datagrams decoded.", MetricType::Counter, {}};
@@ -72,11 +74,48 @@ class PipelineCollector : public prometheus::Collectable {
                 {{"layer", std::string(layer)}, {kind == wire::CounterKind::kEvent ? "event" : "reason", std::string(name)}});
       });
     }
-    return {datagrams, records, exporters, live, capacity, drops, lost, events};
+    std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
+    add_sessions(out);
+    return out;
   }
 
  private:
+  void add_sessions(std::vector<MetricFamily>& out) const {
+    using session::ConnState;
+    using session::Perspective;
+    const replay::SessionTally tally = sessions_.published_tally();
+    MetricFamily by_state{"synwatch_sessions_total",
+                          "Decided TCP sessions, by Zeek connection state and perspective.", MetricType::Counter, {}};
+    MetricFamily failed{"synwatch_failed_sessions_total",
+                        "Decided TCP sessions that failed (unanswered, rejected, reset before established), "
+                        "by perspective.",
+                        MetricType::Counter, {}};
+    MetricFamily established{"synwatch_established_sessions_total",
+                             "Decided TCP sessions that were established, by perspective.", MetricType::Counter, {}};
+    for (size_t p = 0; p < session::kPerspectiveCount; ++p) {
+      const auto perspective = static_cast<Perspective>(p);
+      const std::string name(session::perspective_name(perspective));
+      for (size_t s = 0; s < session::kConnStateCount; ++s) {
+        const auto state = static_cast<ConnState>(s);
+        ClientMetric m;
+        m.label = {{"state", std::string(session::state_name(state))}, {"perspective", name}};
+        m.counter.value = double(tally.count(state, perspective));
+        by_state.metric.push_back(std::move(m));
+      }
+      ClientMetric f, e;
+      f.label = e.label = {{"perspective", name}};
+      f.counter.value = double(tally.failed(perspective));
+      e.counter.value = double(tally.established(perspective));
+      failed.metric.push_back(std::move(f));
+      established.metric.push_back(std::move(e));
+    }
+    out.push_back(std::move(by_state));
+    out.push_back(std::move(failed));
+    out.push_back(std::move(established));
+  }
+
   const pipeline::Pipeline& pipeline_;
+  const replay::SessionWriter& sessions_;
 };
 
 namespace {
@@ -118,7 +157,7 @@ std::string bind_problem(const std::string& listen) {
 }  // namespace
 
 std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& listen, const pipeline::Pipeline& pipeline,
-                                                        std::string& error) {
+                                                        const replay::SessionWriter& sessions, std::string& error) {
   std::unique_ptr<MetricsExporter> m(new MetricsExporter());
   try {
     m->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -128,7 +167,7 @@ std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& liste
     return nullptr;
   }
   m->host_ = listen.substr(0, listen.rfind(':'));
-  m->collector_ = std::make_shared<PipelineCollector>(pipeline);
+  m->collector_ = std::make_shared<PipelineCollector>(pipeline, sessions);
   m->exposer_->RegisterCollectable(m->collector_);
   return m;
 }

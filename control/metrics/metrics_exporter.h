@@ -2,8 +2,10 @@
 // on its own thread. A scrape reads every worker's last published stats (WorkerStats,
 // copied by the workers every 100 ms); nothing on the dataplane waits for it.
 //
-// Series are per worker, so PromQL can both sum and tell a hot worker apart. Every label
-// set is bounded by configuration: workers x the fixed counter lists of docs/counters.md.
+// Series are per worker, so PromQL can both sum and tell a hot worker apart; decided
+// sessions, counted once by the writer, are per state and perspective. Every label set
+// is bounded: workers x the fixed counter lists of docs/counters.md, states x
+// perspectives.
 #pragma once
 
 #include <memory>
@@ -16,6 +18,9 @@ class Exposer;
 namespace synwatch::pipeline {
 class Pipeline;
 }
+namespace synwatch::replay {
+class SessionWriter;
+}
 
 namespace synwatch::control {
 
@@ -24,9 +29,10 @@ class PipelineCollector;
 class MetricsExporter {
  public:
   // Listens on `listen` ("127.0.0.1:9610", "[::1]:9610"). nullptr with `error` set when
-  // it cannot bind.
+  // it cannot bind. `sessions`: the writer whose published tally gives the decided
+  // sessions by state and perspective.
   static std::unique_ptr<MetricsExporter> start(const std::string& listen, const pipeline::Pipeline& pipeline,
-                                                std::string& error);
+                                                const replay::SessionWriter& sessions, std::string& error);
   ~MetricsExporter();
 
   // Where it listens, HOST:PORT with the port it was given (`listen` may ask for 0).

@@ -30,6 +30,7 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
   const std::chrono::milliseconds interval(output.flush_interval_ms);
   writer_ = std::thread([&pipeline, &outputs, interval] {
     pipeline::drain_sessions(pipeline, outputs.sessions, [&] { outputs.sessions.flush_every(interval); });
+    outputs.sessions.publish();
   });
   if (outputs.detection != nullptr)
     detection_ = std::thread(

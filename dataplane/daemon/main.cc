@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   // /metrics from the start: a scrape before the first packet shows a running daemon.
   std::unique_ptr<control::MetricsExporter> metrics;
   if (!config.metrics.listen.empty()) {
-    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, error);
+    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, writer, error);
     if (!metrics && config.metrics.listen_set) return fail(error);
     if (!metrics) daemon::warn({error + "; serving no metrics"});
     else std::fprintf(stderr, "synwatchd: metrics on http://%s/metrics\n", metrics->address().c_str());

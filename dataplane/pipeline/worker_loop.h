@@ -33,9 +33,10 @@ void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done)
 
 // The writer: moves decided sessions from every worker to `sink` until every worker has
 // finished and nothing is left. Runs on a thread of its own (not a dataplane core);
-// `idle` (if set) runs whenever a round found nothing (periodic flushing).
+// `housekeeping` (if set) runs after every round, busy or not: periodic flushing and
+// publishing, on their own clocks.
 void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
-                    const std::function<void()>& idle = nullptr);
+                    const std::function<void()>& housekeeping = nullptr);
 
 // The control side of detection: moves every worker's interval partials to `engine`
 // (which writes the alerts) until every worker has finished, then evaluates what is left.

@@ -5,7 +5,7 @@
 namespace synwatch::pipeline {
 
 void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
-                    const std::function<void()>& idle) {
+                    const std::function<void()>& housekeeping) {
   session::SessionEvent batch[256];
   for (;;) {
     bool all_done = true, any = false;
@@ -19,9 +19,8 @@ void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
       all_done &= done;
     }
     if (all_done && !any) return;
-    if (any) continue;
-    if (idle) idle();
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (housekeeping) housekeeping();
+    if (!any) std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }
 

@@ -15,6 +15,10 @@ void SessionWriter::on_session(const session::SessionEvent& s) {
 
 void SessionWriter::flush_every(std::chrono::milliseconds interval) {
   const auto now = std::chrono::steady_clock::now();
+  if (now - last_publish_ >= interval) {
+    publish();
+    last_publish_ = now;
+  }
   if (!unflushed_ || now - last_flush_ < interval) return;
   std::fflush(out_);
   unflushed_ = false;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 
 #include "dataplane/replay/session_summary.h"
 #include "dataplane/session/session_event.h"
@@ -20,8 +21,21 @@ class SessionWriter : public session::SessionSink {
   void flush_every(std::chrono::milliseconds interval);
 
   SessionTally tally;
+  // Any thread: the tally as the writer last published it (from flush_every(), at
+  // most `interval` old while sessions flow, and at the end: publish()).
+  SessionTally published_tally() const {
+    std::lock_guard lock(published_mutex_);
+    return published_;
+  }
+  void publish() {
+    std::lock_guard lock(published_mutex_);
+    published_ = tally;
+  }
 
  private:
+  mutable std::mutex published_mutex_;
+  SessionTally published_;
+  std::chrono::steady_clock::time_point last_publish_ = std::chrono::steady_clock::now();
   std::FILE* out_;
   bool unflushed_ = false;
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();

@@ -256,16 +256,21 @@ std::pair<double, int> series_sum(const std::string& text, const std::string& na
   return {sum, series};
 }
 
+// The port a daemon started with --metrics-listen 127.0.0.1:0 said it listens on; 0 if none.
+uint16_t metrics_port(const UdpDaemon& daemon) {
+  std::smatch where;
+  const std::string started = daemon.summary();
+  if (!std::regex_search(started, where, std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)"))) return 0;
+  return static_cast<uint16_t>(std::stoi(where[1]));
+}
+
 // Scraped while the daemon runs: records and datagrams per worker equal what the exit
 // summary counts, every counter layer is there, and promtool finds the exposition clean.
 TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
   const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
   UdpDaemon daemon(test_port(5), 2, {"--metrics-listen", "127.0.0.1:0"});
-  std::smatch where;
-  const std::string started = daemon.summary();
-  ASSERT_TRUE(std::regex_search(started, where, std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)")))
-      << started;
-  const auto port = static_cast<uint16_t>(std::stoi(where[1]));
+  const uint16_t port = metrics_port(daemon);
+  ASSERT_NE(port, 0) << daemon.summary();
   send_capture(capture, test_port(5));
   std::this_thread::sleep_for(500ms);  // workers publish every 100 ms
   const std::string metrics = http_get(port, "/metrics");
@@ -294,6 +299,62 @@ TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
   const auto check = testing::run_program({"/bin/sh", "-c", "promtool check metrics < " + (dir / "metrics.txt").string()});
   EXPECT_EQ(check.status, 0) << check.out << check.err;
   EXPECT_EQ(check.out + check.err, "") << "promtool found problems";
+}
+
+// A real Prometheus server (Debian package prometheus) with the project's rules scrapes
+// the running daemon; PromQL gives the failed-session count the daemon serves.
+TEST(Metrics, PrometheusScrapesTheFailedSessionCount) {
+  if (std::system("command -v prometheus >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "prometheus (Debian package prometheus) is not installed: no real scrape tried";
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  UdpDaemon daemon(test_port(7), 1, {"--metrics-listen", "127.0.0.1:0"});
+  const uint16_t port = metrics_port(daemon);
+  ASSERT_NE(port, 0) << daemon.summary();
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  send_capture(capture, test_port(7));
+
+  const fs::path dir = testing::scratch_dir("prometheus");
+  const auto rules = testing::source_dir() / "deploy" / "prometheus" / "synwatch.rules.yml";
+  {
+    std::ofstream config(dir / "prometheus.yml");
+    config << "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+           << "rule_files: [\"" << rules.string() << "\"]\n"
+           << "scrape_configs:\n  - job_name: synwatch\n    static_configs: [{targets: [\"" << target << "\"]}]\n";
+  }
+  const uint16_t web = static_cast<uint16_t>(test_port(7) + 1);
+  // Through the shell, which finds it on PATH and then becomes it (exec).
+  testing::Subprocess prometheus({"/bin/sh", "-c",
+                                  "exec prometheus --config.file=" + (dir / "prometheus.yml").string() +
+                                      " --storage.tsdb.path=" + (dir / "data").string() +
+                                      " --web.listen-address=127.0.0.1:" + std::to_string(web)},
+                                 dir / "out", dir / "err");
+  // Until Prometheus has scraped a value equal to what the daemon serves now (sessions
+  // may still be decided by their timers meanwhile), at most 30 s.
+  std::string answer;
+  double served = -1, queried = -2;
+  const std::regex value(R"re("value":\[[0-9.]+,"([0-9.e+]+)"\])re");
+  for (const auto deadline = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < deadline && served != queried;) {
+    std::this_thread::sleep_for(500ms);
+    answer = http_get(web, "/api/v1/query?query=sum(synwatch_failed_sessions_total)");
+    std::smatch m;
+    if (!std::regex_search(answer, m, value)) continue;
+    queried = std::stod(m[1]);
+    served = series_sum(http_get(port, "/metrics"), "synwatch_failed_sessions_total").first;
+  }
+  EXPECT_EQ(queried, served) << answer << testing::read_text(dir / "err");
+  EXPECT_GT(queried, 0) << answer;
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+}
+
+// deploy/prometheus: the scrape configuration and its alerting rules, as promtool reads them.
+TEST(Metrics, DeployedPrometheusConfigurationIsValid) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool (Debian package prometheus) is not installed: deploy/prometheus not checked";
+  const auto config = testing::source_dir() / "deploy" / "prometheus" / "prometheus.yml";
+  const auto r = testing::run_program({"/bin/sh", "-c", "promtool check config " + config.string() + " 2>&1"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("SUCCESS: 5 rules found"), std::string::npos) << r.out;
 }
 
 // An address the operator named and the daemon cannot listen on stops it at start-up.
