@@ -4,9 +4,19 @@
 //     listen: 127.0.0.1:9610   # HOST:PORT or [IPv6]:PORT; "" serves no metrics
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace synwatch::control {
+
+// A listen address taken apart: the host as written, without IPv6 brackets.
+struct ListenAddress {
+  std::string host;
+  bool ipv6 = false;
+  uint16_t port = 0;
+};
+// "" when `text` is HOST:PORT or [IPv6]:PORT, else the reason (for "listen: ...").
+std::string parse_listen(const std::string& text, ListenAddress& out);
 
 struct MetricsConfig {
   std::string listen = "127.0.0.1:9610";  // loopback only unless the operator opens it

@@ -1,5 +1,7 @@
 #include "control/metrics/metrics_exporter.h"
 
+#include "control/metrics/metrics_config.h"
+
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
@@ -120,28 +122,24 @@ class PipelineCollector : public prometheus::Collectable {
 
 namespace {
 
-// Why `listen` (a validated HOST:PORT or [IPv6]:PORT) cannot be bound, in the kernel's
-// words ("Address already in use"); "" when a plain bind works. CivetWeb only says that
-// it failed.
+// Why `listen` cannot be bound, in the kernel's words ("Address already in use"); ""
+// when a plain bind works. CivetWeb only says that it failed.
 std::string bind_problem(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  std::string host = listen.substr(0, colon);
-  const bool v6 = !host.empty() && host.front() == '[';
-  if (v6) host = host.substr(1, host.size() - 2);
-  const auto port = static_cast<uint16_t>(std::stoul(listen.substr(colon + 1)));
+  ListenAddress l;
+  if (!parse_listen(listen, l).empty()) return {};
   sockaddr_storage address{};
   socklen_t length;
-  if (v6) {
+  if (l.ipv6) {
     auto* a = reinterpret_cast<sockaddr_in6*>(&address);
     a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    if (inet_pton(AF_INET6, host.c_str(), &a->sin6_addr) != 1) return {};
+    a->sin6_port = htons(l.port);
+    if (inet_pton(AF_INET6, l.host.c_str(), &a->sin6_addr) != 1) return {};
     length = sizeof(sockaddr_in6);
   } else {
     auto* a = reinterpret_cast<sockaddr_in*>(&address);
     a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    if (inet_pton(AF_INET, host.c_str(), &a->sin_addr) != 1) return {};
+    a->sin_port = htons(l.port);
+    if (inet_pton(AF_INET, l.host.c_str(), &a->sin_addr) != 1) return {};
     length = sizeof(sockaddr_in);
   }
   const int fd = ::socket(address.ss_family, SOCK_STREAM, 0);

@@ -120,8 +120,11 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
     } else if (line.option("--detect-snapshot", value)) {
       out.config.detect.snapshot_path = value;
     } else if (line.option("--metrics-listen", value)) {
-      control::MetricsConfig m{std::string(value), true};
-      if (std::string problem = m.validate(); !problem.empty()) return "--metrics-listen: " + problem.substr(8);
+      control::MetricsConfig m{std::string(value), true};  // "" turns metrics off
+      control::ListenAddress unused;
+      if (!m.listen.empty())
+        if (std::string problem = control::parse_listen(m.listen, unused); !problem.empty())
+          return "--metrics-listen: " + problem;
       out.config.metrics = m;
     } else if (line.looks_like_option()) {
       return std::string(arg) + ": unknown option (see --help)";

@@ -53,14 +53,14 @@ struct WorkerRow {
   }
 };
 
-WorkerRow row_of(const pipeline::Worker& w, const wire::InputCounters* input) {
+// From the worker's last published stats (every worker publishes once more as it finishes).
+WorkerRow row_of(const pipeline::WorkerStats& s, const wire::InputCounters* input) {
   WorkerRow r;
   if (input != nullptr) r.frames = input->get(wire::InputCounter::frames_received);
-  r.datagrams = w.datagrams();
-  w.decoder().exporters().for_each(
-      [&](const wire::IpAddress&, const decode::ExporterState& e) { r.records += e.records; });
-  r.handed_off = w.counters().get(pipeline::PipelineCounter::records_handed_off);
-  r.sessions = w.table().counters().get(session::SessionCounter::sessions_created);
+  r.datagrams = s.datagrams;
+  r.records = s.records;
+  r.handed_off = s.handoff.get(pipeline::PipelineCounter::records_handed_off);
+  r.sessions = s.sessions.get(session::SessionCounter::sessions_created);
   return r;
 }
 
@@ -88,17 +88,17 @@ void print_run_summary(std::FILE* out, const pipeline::Pipeline& pipeline,
   detect::DetectCounters detection;
   WorkerRow all;
   for (uint32_t i = 0; i < pipeline.size(); ++i) {
-    const pipeline::Worker& w = pipeline.worker(i);
+    const pipeline::WorkerStats s = pipeline.worker(i).stats().read();
     const bool has_input = i < report.input_counters.size();
-    const WorkerRow row = row_of(w, has_input ? &report.input_counters[i] : nullptr);
+    const WorkerRow row = row_of(s, has_input ? &report.input_counters[i] : nullptr);
     print_row(out, std::to_string(i), row, report.seconds);
     all.add(row);
     if (has_input) input.merge(report.input_counters[i]);
-    packets.merge(w.packet_counters());
-    decode.merge(w.decoder().total_counters());
-    sessions.merge(w.table().counters());
-    handoff.merge(w.counters());
-    if (w.detector() != nullptr) detection.merge(w.detector()->counters());
+    packets.merge(s.packets);
+    decode.merge(s.decode);
+    sessions.merge(s.sessions);
+    handoff.merge(s.handoff);
+    if (s.detection) detection.merge(s.detect);
   }
   if (pipeline.size() > 1) print_row(out, "all", all, report.seconds);
   // Each exporter is decoded by one worker (RSS or socket steering by its address).

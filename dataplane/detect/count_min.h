@@ -26,7 +26,7 @@ class CountMin {
   static constexpr uint32_t kDepth = 4;
 
   // `width` cells per row, in blocks of 16.
-  explicit CountMin(uint32_t width = 4096) : blocks_(std::max<uint32_t>(1, width / kRowCells)) {
+  explicit CountMin(uint32_t width) : blocks_(std::max<uint32_t>(1, width / kRowCells)) {
     window_ = static_cast<uint32_t>(blocks_.size()) * kRowCells / 4;
   }
 
