@@ -367,6 +367,57 @@ void parse_metrics(const YAML::Node& n, control::MetricsConfig& m) {
   if (std::string problem = m.validate(); !problem.empty()) throw ConfigError{"metrics." + problem};
 }
 
+// A secret or certificate named by its path: the file's text, read now so that a
+// missing or unreadable file is a configuration error, not a failure at start.
+std::string read_file_setting(const YAML::Node& n, const std::string& field, bool trim) {
+  const std::string path = read_string(n, field);
+  std::ifstream in(path);
+  if (!in) fail(field, "cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  if (trim) {
+    const size_t first = s.find_first_not_of(" \t\r\n");
+    s = first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+  }
+  if (s.empty()) fail(field, "'" + path + "' is empty");
+  return s;
+}
+
+void parse_api(const YAML::Node& n, control::ApiConfig& a) {
+  each_key(n, "api", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "listen") a.listen = read_string(v, f), a.listen_set = true;
+    else if (key == "alert_history") a.alert_history = read_u32(v, f);
+    else if (key == "max_subscribers") a.max_subscribers = read_u32(v, f);
+    else if (key == "tls") {
+      each_key(v, f, [&](const std::string& k, const YAML::Node& file, const std::string& ff) {
+        if (k == "cert") a.tls_cert = read_file_setting(file, ff, false);
+        else if (k == "key") a.tls_key = read_file_setting(file, ff, false);
+        else if (k == "client_ca") a.tls_client_ca = read_file_setting(file, ff, false);
+        else return false;
+        return true;
+      });
+    } else if (key == "tokens") {
+      a.tokens.clear();
+      each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        control::ApiToken t;
+        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+          if (k == "name") t.name = read_string(x, fx);
+          else if (k == "file") t.secret = read_file_setting(x, fx, true);
+          else return false;
+          return true;
+        });
+        if (t.secret.empty()) fail(fi + ".file", "missing");
+        a.tokens.push_back(std::move(t));
+      });
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (std::string problem = a.validate(); !problem.empty()) throw ConfigError{"api." + problem};
+}
+
 }  // namespace
 
 std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t cpu_count) {
@@ -381,7 +432,8 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t 
       else if (key == "detectors") parse_detectors(v, next.detect);
       else if (key == "output") parse_output(v, next.output);
       else if (key == "metrics") parse_metrics(v, next.metrics);
-      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output, metrics)");
+      else if (key == "api") parse_api(v, next.api);
+      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output, metrics, api)");
       return true;
     });
   } catch (const ConfigError& e) {

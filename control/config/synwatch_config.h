@@ -15,10 +15,13 @@
 //     sessions: /var/log/synwatch/sessions.jsonl
 //   metrics:
 //     listen: 127.0.0.1:9610
+//   api:
+//     listen: 127.0.0.1:50051
 #pragma once
 
 #include <string>
 
+#include "control/api/api_config.h"
 #include "control/metrics/metrics_config.h"
 #include "dataplane/daemon/dataplane_config.h"
 #include "dataplane/decode/decoder_config.h"
@@ -34,6 +37,7 @@ struct SynwatchConfig {
   daemon::DataplaneConfig dataplane;
   daemon::OutputConfig output;
   control::MetricsConfig metrics;
+  control::ApiConfig api;
 };
 
 // Fills `out` from YAML text; returns "" on success, else "field: reason" (and `out` is

@@ -1,6 +1,13 @@
 #include "control/metrics/metrics_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "dataplane/wire/ip_address.h"
 
@@ -29,6 +36,36 @@ std::string parse_listen(const std::string& text, ListenAddress& out) {
   a.port = static_cast<uint16_t>(value);
   out = a;
   return {};
+}
+
+// Why `listen` cannot be bound, in the kernel's words ("Address already in use"); ""
+// when a plain bind works. CivetWeb only says that it failed.
+std::string bind_problem(const std::string& listen) {
+  ListenAddress l;
+  if (!parse_listen(listen, l).empty()) return {};
+  sockaddr_storage address{};
+  socklen_t length;
+  if (l.ipv6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&address);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(l.port);
+    if (inet_pton(AF_INET6, l.host.c_str(), &a->sin6_addr) != 1) return {};
+    length = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&address);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(l.port);
+    if (inet_pton(AF_INET, l.host.c_str(), &a->sin_addr) != 1) return {};
+    length = sizeof(sockaddr_in);
+  }
+  const int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
+  if (fd < 0) return std::strerror(errno);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  std::string problem;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) problem = std::strerror(errno);
+  ::close(fd);
+  return problem;
 }
 
 std::string MetricsConfig::validate() const {

@@ -18,6 +18,10 @@ struct ListenAddress {
 // "" when `text` is HOST:PORT or [IPv6]:PORT, else the reason (for "listen: ...").
 std::string parse_listen(const std::string& text, ListenAddress& out);
 
+// Why `listen` cannot be bound, in the kernel's words ("Address already in use"); ""
+// when a plain bind works. The HTTP and gRPC servers only say that they failed.
+std::string bind_problem(const std::string& listen);
+
 struct MetricsConfig {
   std::string listen = "127.0.0.1:9610";  // loopback only unless the operator opens it
   // The file or the command line named the address: failing to listen on it stops the

@@ -6,18 +6,12 @@
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <string_view>
 #include <vector>
 
 #include "dataplane/pipeline/worker.h"
+#include "control/alerts/alert_store.h"
 #include "dataplane/replay/session_writer.h"
 
 namespace synwatch::control {
@@ -29,8 +23,9 @@ using prometheus::MetricType;
 // Reads the workers' published stats at each scrape.
 class PipelineCollector : public prometheus::Collectable {
  public:
-  PipelineCollector(const pipeline::Pipeline& pipeline, const replay::SessionWriter& sessions)
-      : pipeline_(pipeline), sessions_(sessions) {}
+  PipelineCollector(const pipeline::Pipeline& pipeline, const replay::SessionWriter& sessions,
+                    const AlertStore* alerts)
+      : pipeline_(pipeline), sessions_(sessions), alerts_(alerts) {}
 
   std::vector<MetricFamily> Collect() const override {
     MetricFamily datagrams{"synwatch_datagrams_total", "Export datagrams decoded.", MetricType::Counter, {}};
@@ -78,6 +73,7 @@ class PipelineCollector : public prometheus::Collectable {
     }
     std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
     add_sessions(out);
+    if (alerts_ != nullptr) add_alerts(out);
     return out;
   }
 
@@ -116,46 +112,47 @@ class PipelineCollector : public prometheus::Collectable {
     out.push_back(std::move(established));
   }
 
+  void add_alerts(std::vector<MetricFamily>& out) const {
+    MetricFamily events{"synwatch_alerts_total",
+                        "Alert events sent (opened, updated, resolved), by detector, severity and status.",
+                        MetricType::Counter, {}};
+    for (const auto& [detector, by_severity] : alerts_->tally())
+      for (size_t sev = 0; sev < by_severity.size(); ++sev)
+        for (size_t st = 0; st < by_severity[sev].size(); ++st) {
+          ClientMetric m;
+          m.label = {{"detector", detector},
+                     {"severity", std::string(detect::severity_name(static_cast<detect::Severity>(sev)))},
+                     {"status", std::string(detect::status_name(static_cast<detect::AlertStatus>(st)))}};
+          m.counter.value = double(by_severity[sev][st]);
+          events.metric.push_back(std::move(m));
+        }
+    auto single = [&](const char* name, const char* help, MetricType type, double value) {
+      MetricFamily f{name, help, type, {}};
+      ClientMetric m;
+      if (type == MetricType::Gauge) m.gauge.value = value;
+      else m.counter.value = value;
+      f.metric.push_back(std::move(m));
+      out.push_back(std::move(f));
+    };
+    out.push_back(std::move(events));
+    single("synwatch_alert_history_events", "Alert events the API's history holds (api.alert_history bounds it).",
+           MetricType::Gauge, double(alerts_->retained()));
+    single("synwatch_alert_subscribers", "gRPC clients subscribed to the alert stream.", MetricType::Gauge,
+           double(alerts_->subscribers()));
+    single("synwatch_alert_subscriber_missed_total",
+           "Alert events subscribers never received: they fell behind by more than the history holds.",
+           MetricType::Counter, double(alerts_->subscriber_missed()));
+  }
+
   const pipeline::Pipeline& pipeline_;
   const replay::SessionWriter& sessions_;
+  const AlertStore* alerts_;
 };
 
-namespace {
-
-// Why `listen` cannot be bound, in the kernel's words ("Address already in use"); ""
-// when a plain bind works. CivetWeb only says that it failed.
-std::string bind_problem(const std::string& listen) {
-  ListenAddress l;
-  if (!parse_listen(listen, l).empty()) return {};
-  sockaddr_storage address{};
-  socklen_t length;
-  if (l.ipv6) {
-    auto* a = reinterpret_cast<sockaddr_in6*>(&address);
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(l.port);
-    if (inet_pton(AF_INET6, l.host.c_str(), &a->sin6_addr) != 1) return {};
-    length = sizeof(sockaddr_in6);
-  } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&address);
-    a->sin_family = AF_INET;
-    a->sin_port = htons(l.port);
-    if (inet_pton(AF_INET, l.host.c_str(), &a->sin_addr) != 1) return {};
-    length = sizeof(sockaddr_in);
-  }
-  const int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
-  if (fd < 0) return std::strerror(errno);
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  std::string problem;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) problem = std::strerror(errno);
-  ::close(fd);
-  return problem;
-}
-
-}  // namespace
 
 std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& listen, const pipeline::Pipeline& pipeline,
-                                                        const replay::SessionWriter& sessions, std::string& error) {
+                                                        const replay::SessionWriter& sessions,
+                                                        const AlertStore* alerts, std::string& error) {
   std::unique_ptr<MetricsExporter> m(new MetricsExporter());
   try {
     m->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -165,7 +162,7 @@ std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& liste
     return nullptr;
   }
   m->host_ = listen.substr(0, listen.rfind(':'));
-  m->collector_ = std::make_shared<PipelineCollector>(pipeline, sessions);
+  m->collector_ = std::make_shared<PipelineCollector>(pipeline, sessions, alerts);
   m->exposer_->RegisterCollectable(m->collector_);
   return m;
 }

@@ -24,6 +24,7 @@ class SessionWriter;
 
 namespace synwatch::control {
 
+class AlertStore;
 class PipelineCollector;
 
 class MetricsExporter {
@@ -31,8 +32,11 @@ class MetricsExporter {
   // Listens on `listen` ("127.0.0.1:9610", "[::1]:9610"). nullptr with `error` set when
   // it cannot bind. `sessions`: the writer whose published tally gives the decided
   // sessions by state and perspective.
+  // `alerts` (may be null): the alert events by detector, severity and status, and the
+  // API's subscribers.
   static std::unique_ptr<MetricsExporter> start(const std::string& listen, const pipeline::Pipeline& pipeline,
-                                                const replay::SessionWriter& sessions, std::string& error);
+                                                const replay::SessionWriter& sessions, const AlertStore* alerts,
+                                                std::string& error);
   ~MetricsExporter();
 
   // Where it listens, HOST:PORT with the port it was given (`listen` may ask for 0).

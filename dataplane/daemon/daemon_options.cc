@@ -34,6 +34,8 @@ const char kDaemonUsage[] =
     "                         written every detectors.snapshot_every_s and at exit\n"
     "  --metrics-listen ADDR  serve Prometheus /metrics on ADDR (HOST:PORT, [IPv6]:PORT;\n"
     "                         default 127.0.0.1:9610; '' serves none)\n"
+    "  --api-listen ADDR      serve the gRPC API (synwatchctl) on ADDR (default\n"
+    "                         127.0.0.1:50051; '' serves none; beyond loopback needs api.tls)\n"
     "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
@@ -48,7 +50,7 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--metrics-listen", "--duration",
+                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--metrics-listen", "--api-listen", "--duration",
                                           "--internal"});
       !m.empty())
     return m;
@@ -126,6 +128,12 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
         if (std::string problem = control::parse_listen(m.listen, unused); !problem.empty())
           return "--metrics-listen: " + problem;
       out.config.metrics = m;
+    } else if (line.option("--api-listen", value)) {
+      control::ApiConfig a = out.config.api;  // "" turns the API off
+      a.listen = value;
+      a.listen_set = true;
+      if (std::string problem = a.validate(); !problem.empty()) return "--api-listen: " + problem;
+      out.config.api = a;
     } else if (line.looks_like_option()) {
       return std::string(arg) + ": unknown option (see --help)";
     } else {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,8 @@ struct RunOutputs {
   detect::DetectEngine* detection = nullptr;  // null: detection off
   const replay::AlertWriter* alerts = nullptr;
   detect::SnapshotKeeper* snapshots = nullptr;  // null: baselines not kept
+  // Told what the input is once it is open (the API's status).
+  std::function<void(const std::string& input)> on_input;
 };
 
 // The threads beside the workers (not on dataplane cores): the session writer, flushing

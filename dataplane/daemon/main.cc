@@ -5,10 +5,16 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "control/alerts/alert_store.h"
+#include "control/api/api_server.h"
+#include "control/config/config_store.h"
 #include "control/metrics/metrics_exporter.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
@@ -44,6 +50,19 @@ std::FILE* open_output(const std::string& path, std::string& error) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) error = "cannot write '" + path + "'";
   return f;
+}
+
+std::string file_text(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -88,8 +107,10 @@ int main(int argc, char** argv) {
                               config.dataplane.handoff_ring_size, &config.detect);
   replay::SessionWriter writer(sessions_out);
   replay::AlertWriter alerts(alerts_out);
+  control::AlertStore alert_store(config.api.alert_history);
+  detect::AlertFanout alert_sinks{&alerts, &alert_store};
   std::unique_ptr<detect::DetectEngine> engine;
-  if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alerts);
+  if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alert_sinks);
   std::unique_ptr<detect::SnapshotKeeper> snapshots;
   if (engine && !config.detect.snapshot_path.empty()) {
     snapshots = std::make_unique<detect::SnapshotKeeper>(config.detect.snapshot_path, config.detect.snapshot_every_s,
@@ -99,16 +120,29 @@ int main(int argc, char** argv) {
   // /metrics from the start: a scrape before the first packet shows a running daemon.
   std::unique_ptr<control::MetricsExporter> metrics;
   if (!config.metrics.listen.empty()) {
-    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, writer, error);
+    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, writer, &alert_store, error);
     if (!metrics && config.metrics.listen_set) return fail(error);
     if (!metrics) daemon::warn({error + "; serving no metrics"});
     else std::fprintf(stderr, "synwatchd: metrics on http://%s/metrics\n", metrics->address().c_str());
   }
-  daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get()};
+  const config::ConfigStore config_store(file_text(options.config_file), options.config_file);
+  control::DaemonStatus daemon_status(SYNWATCH_VERSION, wall_ms());
+  const control::ApiSources api_sources{pipeline, writer, alert_store, config_store, daemon_status};
+  std::unique_ptr<control::ApiServer> api;
+  if (!config.api.listen.empty()) {
+    api = control::ApiServer::start(config.api, api_sources, error);
+    if (!api && config.api.listen_set) return fail(error);
+    if (!api) daemon::warn({error + "; serving no API"});
+    else std::fprintf(stderr, "synwatchd: API on %s (gRPC%s)\n", api->address().c_str(),
+                      config.api.tls() ? ", TLS" : "");
+  }
+  daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get(),
+                             [&daemon_status](const std::string& input) { daemon_status.set_input(input); }};
   daemon::RunReport report;
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
                        ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)
                        : daemon::run_dpdk(config, pipeline, outputs, g_stop, options.duration_s, report, error);
+  if (api) api->stop();
   if (!ran) return fail(error);
 
   int status = 0;

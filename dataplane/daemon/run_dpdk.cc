@@ -50,7 +50,9 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
   // replay, whatever the number of workers or the speed of the machine.
   pipeline.set_lossless(capture);
   report.input = capture ? "capture through DPDK net_pcap, flow time" : "DPDK ports";
-  announce(pipeline, "DPDK port(s) " + ports->names() + (capture ? ", replaying in flow time" : ""));
+  const std::string input = "DPDK port(s) " + ports->names() + (capture ? ", replaying in flow time" : "");
+  announce(pipeline, input);
+  if (outputs.on_input) outputs.on_input(input);
 
   std::vector<std::function<void()>> jobs;
   for (uint32_t i = 0; i < workers; ++i) {

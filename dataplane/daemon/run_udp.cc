@@ -31,6 +31,7 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
   warn(warnings);
   report.input = sockets->description();
   announce(pipeline, report.input);
+  if (outputs.on_input) outputs.on_input(report.input);
 
   const uint32_t workers = pipeline.size();
   std::vector<std::unique_ptr<socket_input::UdpPoller>> pollers;

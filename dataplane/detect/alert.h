@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dataplane/session/perspective.h"
 #include "dataplane/wire/ip_address.h"
@@ -52,6 +53,18 @@ class AlertSink {
  public:
   virtual ~AlertSink() = default;
   virtual void on_alert(const Alert& alert) = 0;
+};
+
+// Hands each alert to several sinks in turn (the alert log, the API's store).
+class AlertFanout : public AlertSink {
+ public:
+  explicit AlertFanout(std::initializer_list<AlertSink*> sinks) : sinks_(sinks) {}
+  void on_alert(const Alert& alert) override {
+    for (AlertSink* s : sinks_) s->on_alert(alert);
+  }
+
+ private:
+  std::vector<AlertSink*> sinks_;
 };
 
 }  // namespace synwatch::detect

@@ -166,9 +166,10 @@ void Worker::apply_incoming(size_t n) {
 void Worker::publish_stats(bool final) {
   WorkerStats s;
   s.datagrams = datagrams_;
-  decoder_.exporters().for_each([&](const wire::IpAddress&, const decode::ExporterState& e) {
+  decoder_.exporters().for_each([&](const wire::IpAddress& address, const decode::ExporterState& e) {
     s.records += e.records;
     ++s.exporters;
+    s.exporter_list.add(address, e);
   });
   s.sessions_live = table_.size();
   s.sessions_capacity = table_.capacity();

@@ -11,6 +11,7 @@
 
 #include "dataplane/decode/decode_counters.h"
 #include "dataplane/detect/detect_counters.h"
+#include "dataplane/pipeline/exporter_summary.h"
 #include "dataplane/pipeline/pipeline_counters.h"
 #include "dataplane/session/session_counters.h"
 #include "dataplane/wire/input_counters.h"
@@ -31,6 +32,7 @@ struct WorkerStats {
   session::SessionCounters sessions;
   PipelineCounters handoff;
   detect::DetectCounters detect;
+  ExporterList exporter_list;
 };
 
 // f(layer, name, kind, value) for every counter of `s`, layer by layer in pipeline order

@@ -1,0 +1,320 @@
+#include "control/ctl/ctl_commands.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cinttypes>
+#include <cctype>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "control/ctl/text_table.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "synwatch/v1/alerts.grpc.pb.h"
+#include "synwatch/v1/configuration.grpc.pb.h"
+#include "synwatch/v1/statistics.grpc.pb.h"
+
+namespace synwatch::ctl {
+namespace {
+
+// One command's run: where output goes and how failures are reported.
+struct Call {
+  const CtlOptions& options;
+  const CtlClient& client;
+  std::FILE* out;
+  std::FILE* err;
+
+  int fail(const std::string& message) const {
+    std::fprintf(err, "synwatchctl: %s\n", message.c_str());
+    return 1;
+  }
+  int fail(const grpc::Status& status) const { return fail(client.explain(status)); }
+  // The message as one JSON line, field names as in the .proto files.
+  void json(const google::protobuf::Message& m) const {
+    std::string text;
+    google::protobuf::util::JsonPrintOptions o;
+    o.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(m, &text, o);
+    std::fprintf(out, "%s\n", text.c_str());
+  }
+};
+
+std::string n(uint64_t v) { return std::to_string(v); }
+
+std::string upper(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string time_text(int64_t ms) {
+  if (ms <= 0) return "-";
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string duration_text(int64_t ms) {
+  const int64_t s = ms / 1000;
+  char text[48];
+  if (s >= 86400) std::snprintf(text, sizeof text, "%" PRId64 "d%02" PRId64 "h", s / 86400, s % 86400 / 3600);
+  else if (s >= 3600) std::snprintf(text, sizeof text, "%" PRId64 "h%02" PRId64 "m", s / 3600, s % 3600 / 60);
+  else std::snprintf(text, sizeof text, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+  return text;
+}
+
+// "PERSPECTIVE_INBOUND" -> "inbound": the enum names without their prefix.
+template <typename Enum>
+std::string enum_text(const google::protobuf::EnumDescriptor* d, Enum value, const char* prefix) {
+  const auto* v = d->FindValueByNumber(static_cast<int>(value));
+  if (v == nullptr) return "?";
+  std::string name = v->name().substr(std::string(prefix).size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+std::string text_of(v1::Perspective p) { return enum_text(v1::Perspective_descriptor(), p, "PERSPECTIVE_"); }
+std::string text_of(v1::Severity s) { return enum_text(v1::Severity_descriptor(), s, "SEVERITY_"); }
+std::string text_of(v1::AlertStatus s) { return enum_text(v1::AlertStatus_descriptor(), s, "ALERT_STATUS_"); }
+std::string text_of(v1::CounterKind k) { return enum_text(v1::CounterKind_descriptor(), k, "COUNTER_KIND_"); }
+
+int status(const Call& c) {
+  auto stub = v1::Statistics::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context);
+  v1::GetStatisticsResponse r;
+  if (grpc::Status s = stub->GetStatistics(&context, {}, &r); !s.ok()) return c.fail(s);
+  if (c.options.json) return c.json(r), 0;
+  std::fprintf(c.out, "synwatchd %s, up %s, receiving on %s\n", r.version().c_str(),
+               duration_text(r.now_ms() - r.started_ms()).c_str(), r.input().c_str());
+  std::fprintf(c.out, "sessions: %" PRIu64 " decided, %" PRIu64 " failed, %" PRIu64 " established\n",
+               r.sessions_decided(), r.sessions_failed(), r.sessions_established());
+  std::fprintf(c.out, "alerts: %" PRIu64 " events in the history, %" PRIu64 " subscriber%s\n\n", r.alerts_retained(),
+               r.alert_subscribers(), r.alert_subscribers() == 1 ? "" : "s");
+  TextTable t({">worker", ">datagrams", ">records", ">exporters", ">live sessions", ">capacity", ">dropped", ">lost"});
+  for (const auto& w : r.workers()) {
+    uint64_t dropped = 0, lost = 0;
+    for (const auto& k : w.counters()) {
+      if (k.kind() == v1::COUNTER_KIND_DROP) dropped += k.value();
+      if (k.kind() == v1::COUNTER_KIND_LOSS) lost += k.value();
+    }
+    t.row({n(w.worker()), n(w.datagrams()), n(w.records()), n(w.exporters()), n(w.sessions_live()),
+           n(w.sessions_capacity()), n(dropped), n(lost)});
+  }
+  t.print(c.out);
+  return 0;
+}
+
+int stats(const Call& c) {
+  auto stub = v1::Statistics::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context);
+  v1::GetStatisticsRequest request;
+  request.set_include_zero(c.options.all);
+  v1::GetStatisticsResponse r;
+  if (grpc::Status s = stub->GetStatistics(&context, request, &r); !s.ok()) return c.fail(s);
+  if (c.options.json) return c.json(r), 0;
+  TextTable t({"layer", "counter", "kind", ">value"});
+  for (const auto& k : r.totals()) t.row({k.layer(), k.name(), text_of(k.kind()), n(k.value())});
+  t.print(c.out);
+  return 0;
+}
+
+int exporters(const Call& c) {
+  auto stub = v1::Exporters::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context);
+  v1::ListExportersResponse r;
+  if (grpc::Status s = stub->ListExporters(&context, {}, &r); !s.ok()) return c.fail(s);
+  if (c.options.json) return c.json(r), 0;
+  TextTable t({"exporter", "versions", ">worker", ">packets", ">records", ">dropped", ">lost", ">templates",
+               ">awaiting", "sampling", "last seen"});
+  for (const auto& e : r.exporters()) {
+    std::string versions, sampling;
+    for (const auto& d : e.domains()) {
+      const std::string v = d.version() + "/" + n(d.domain());
+      versions += (versions.empty() ? "" : ",") + v;
+      if (d.sampling_rate() != 0) sampling += (sampling.empty() ? "1:" : ",1:") + n(d.sampling_rate());
+    }
+    if (e.configured_sampling_rate() != 0) sampling = "1:" + n(e.configured_sampling_rate()) + " (configured)";
+    t.row({e.address(), versions, n(e.worker()), n(e.packets()), n(e.records()), n(e.dropped()), n(e.lost()),
+           n(e.templates_known()), n(e.data_sets_awaiting_template()), sampling.empty() ? "-" : sampling,
+           time_text(e.last_seen_ms())});
+  }
+  if (t.empty()) std::fprintf(c.out, "no exporters yet\n");
+  else t.print(c.out);
+  if (r.not_listed() != 0) std::fprintf(c.out, "(%u quieter exporters not listed)\n", r.not_listed());
+  return 0;
+}
+
+// --detector, --severity, --status, --address, --since as the API's filter.
+bool alert_filter(const Call& c, v1::AlertFilter& f) {
+  for (const auto& d : c.options.detectors) f.add_detectors(d);
+  if (!c.options.severity.empty()) {
+    v1::Severity s;
+    if (!v1::Severity_Parse("SEVERITY_" + upper(c.options.severity), &s) || s == v1::SEVERITY_UNSPECIFIED)
+      return c.fail("--severity: '" + c.options.severity + "' is not warning, minor, major or critical"), false;
+    f.set_min_severity(s);
+  }
+  if (!c.options.status.empty()) {
+    v1::AlertStatus s;
+    if (!v1::AlertStatus_Parse("ALERT_STATUS_" + upper(c.options.status), &s) || s == v1::ALERT_STATUS_UNSPECIFIED)
+      return c.fail("--status: '" + c.options.status + "' is not open, update or resolved"), false;
+    f.add_statuses(s);
+  }
+  f.set_address(c.options.address);
+  f.set_since_ms(c.options.since_ms);
+  return true;
+}
+
+void alert_row(TextTable& t, const v1::Alert& a) {
+  std::string where = a.source().empty() ? "" : a.source();
+  if (!a.target().empty()) where += (where.empty() ? "" : " -> ") + a.target();
+  if (a.port() != 0) where += ":" + n(a.port());
+  char score[16];
+  std::snprintf(score, sizeof score, "%.0f", a.score());
+  t.row({n(a.sequence()), time_text(a.end_ms()), text_of(a.status()), a.detector(), text_of(a.severity()), score,
+         text_of(a.perspective()), where, a.summary()});
+}
+
+TextTable alert_table() {
+  return TextTable({">seq", "time", "status", "detector", "severity", ">score", "perspective", "where", "summary"});
+}
+
+int follow(const Call& c, const v1::AlertFilter& filter, uint64_t after) {
+  auto stub = v1::Alerts::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context, true);
+  v1::SubscribeRequest request;
+  *request.mutable_filter() = filter;
+  const std::string& resume = c.options.after;
+  if (!resume.empty() && resume.find_first_not_of("0123456789") == std::string::npos)
+    request.set_after_sequence(std::stoull(resume));
+  else if (!resume.empty())
+    request.set_after_alert_id(resume);
+  else
+    request.set_after_sequence(after);
+  auto reader = stub->Subscribe(&context, request);
+  v1::AlertEvent event;
+  while (reader->Read(&event)) {
+    if (event.missed_before() != 0)
+      std::fprintf(c.err, "synwatchctl: %" PRIu64 " alert events missed (this client fell behind)\n",
+                   event.missed_before());
+    if (c.options.json) {
+      c.json(event.alert());
+    } else {
+      TextTable t = alert_table();
+      alert_row(t, event.alert());
+      t.print(c.out);
+    }
+    std::fflush(c.out);
+  }
+  const grpc::Status s = reader->Finish();
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE && s.error_message() == "synwatchd is stopping")
+    return c.fail("synwatchd stopped; the stream has ended");
+  return s.ok() ? 0 : c.fail(s);
+}
+
+int alerts(const Call& c) {
+  v1::AlertFilter filter;
+  if (!alert_filter(c, filter)) return 1;
+  auto stub = v1::Alerts::NewStub(c.client.channel());
+  // The newest --limit matching events: page through, keeping the last ones.
+  std::vector<v1::Alert> kept;
+  std::string token;
+  uint64_t last_seen = 0;
+  if (c.options.after.empty()) {
+    do {
+      grpc::ClientContext context;
+      c.client.prepare(context);
+      v1::ListAlertsRequest request;
+      *request.mutable_filter() = filter;
+      request.set_page_size(1000);
+      request.set_page_token(token);
+      v1::ListAlertsResponse r;
+      if (grpc::Status s = stub->ListAlerts(&context, request, &r); !s.ok()) return c.fail(s);
+      for (const auto& a : r.alerts()) kept.push_back(a);
+      if (kept.size() > c.options.limit) kept.erase(kept.begin(), kept.end() - c.options.limit);
+      token = r.next_page_token();
+      if (!token.empty()) last_seen = std::stoull(token);
+      else if (!kept.empty()) last_seen = std::max(last_seen, kept.back().sequence());
+    } while (!token.empty());
+    if (c.options.json) {
+      for (const auto& a : kept) c.json(a);
+    } else {
+      TextTable t = alert_table();
+      for (const auto& a : kept) alert_row(t, a);
+      if (t.empty() && !c.options.follow) std::fprintf(c.out, "no alerts\n");
+      else if (!t.empty()) t.print(c.out);
+    }
+    std::fflush(c.out);
+  }
+  if (!c.options.follow) return 0;
+  return follow(c, filter, last_seen);
+}
+
+int config(const Call& c) {
+  auto stub = v1::Configuration::NewStub(c.client.channel());
+  const std::vector<std::string>& words = c.options.command;
+  if (words.size() == 2 && words[1] == "get") {
+    grpc::ClientContext context;
+    c.client.prepare(context);
+    v1::GetConfigResponse r;
+    if (grpc::Status s = stub->GetConfig(&context, {}, &r); !s.ok()) return c.fail(s);
+    if (c.options.json) return c.json(r), 0;
+    std::fprintf(c.out, "# version %" PRIu64 ", etag %s, from %s\n", r.version(), r.etag().c_str(),
+                 r.source().empty() ? "defaults and command-line options" : r.source().c_str());
+    std::fputs(r.yaml().c_str(), c.out);
+    return 0;
+  }
+  if (words.size() == 3 && words[1] == "validate") {
+    std::ifstream in(words[2]);
+    if (!in) return c.fail("cannot read '" + words[2] + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    grpc::ClientContext context;
+    c.client.prepare(context);
+    v1::ValidateConfigRequest request;
+    request.set_yaml(text.str());
+    v1::ValidateConfigResponse r;
+    if (grpc::Status s = stub->ValidateConfig(&context, request, &r); !s.ok()) {
+      if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) return c.fail(words[2] + ": " + s.error_message());
+      return c.fail(s);
+    }
+    if (c.options.json) return c.json(r), 0;
+    std::fprintf(c.out, "%s is valid\n", words[2].c_str());
+    return 0;
+  }
+  return c.fail("config: expected 'config get' or 'config validate FILE'");
+}
+
+int health(const Call& c) {
+  auto stub = grpc::health::v1::Health::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse r;
+  if (grpc::Status s = stub->Check(&context, request, &r); !s.ok()) return c.fail(s);
+  if (c.options.json) return c.json(r), 0;
+  std::fprintf(c.out, "%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(r.status()).c_str());
+  return r.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+}  // namespace
+
+int run_command(const CtlOptions& options, const CtlClient& client, std::FILE* out, std::FILE* err) {
+  const Call c{options, client, out, err};
+  const std::string& verb = options.command.front();
+  const size_t words = options.command.size();
+  if (verb == "config") return config(c);
+  if (words > 1) return c.fail(verb + ": unexpected '" + options.command[1] + "' (see --help)");
+  if (verb == "status") return status(c);
+  if (verb == "stats") return stats(c);
+  if (verb == "exporters") return exporters(c);
+  if (verb == "alerts") return alerts(c);
+  if (verb == "health") return health(c);
+  return c.fail("'" + verb + "' is not a command (see --help)");
+}
+
+}  // namespace synwatch::ctl

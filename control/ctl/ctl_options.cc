@@ -1,0 +1,115 @@
+#include "control/ctl/ctl_options.h"
+
+#include <charconv>
+
+#include "dataplane/common/command_line.h"
+
+namespace synwatch::ctl {
+
+const char kCtlUsage[] =
+    "usage: synwatchctl [OPTIONS] COMMAND\n"
+    "Talks to a running synwatchd over its gRPC API (api.listen).\n"
+    "\n"
+    "Commands:\n"
+    "  status                 version, input, uptime, workers, sessions and alerts\n"
+    "  stats [--all]          every counter that has counted, summed over the workers\n"
+    "                         (--all: the zero ones too)\n"
+    "  exporters              the exporters, their templates and sampling rates\n"
+    "  alerts                 alert events from the history, oldest first\n"
+    "      --since DURATION   only alerts active in the last 30s, 15m, 2h, 1d (or since a\n"
+    "                         time in ms since the epoch)\n"
+    "      --detector NAME    only this detector (repeatable)\n"
+    "      --severity LEVEL   at least warning, minor, major or critical\n"
+    "      --status STATUS    only open, update or resolved events\n"
+    "      --address IP       only alerts with this source or target\n"
+    "      --limit N          at most N events (default 100)\n"
+    "      --follow           then keep printing new events until interrupted\n"
+    "      --after SEQ|ID     follow from after this sequence number or alert id\n"
+    "  config get             the configuration in effect, with its version\n"
+    "  config validate FILE   check a configuration file against this daemon's parser\n"
+    "  health                 the gRPC health check (SERVING or not)\n"
+    "\n"
+    "Options:\n"
+    "  --server ADDR          synwatchd's API, HOST:PORT (default 127.0.0.1:50051)\n"
+    "  --token-file FILE      send the bearer token in FILE (default: $SYNWATCH_TOKEN)\n"
+    "  --tls-ca FILE          use TLS, trusting the CA certificates in FILE\n"
+    "  --tls-cert FILE        client certificate, for api.tls.client_ca\n"
+    "  --tls-key FILE         its private key\n"
+    "  --json                 print the API's responses as JSON, one object per line\n"
+    "  --timeout SEC          give up on a call after SEC seconds (default 5)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 success, 1 the call failed (daemon unreachable, refused, error),\n"
+    "2 bad command line.\n";
+
+namespace {
+
+// "15m" -> 900000; plain digits are a time in ms since the epoch.
+bool parse_since(std::string_view text, int64_t now_ms, int64_t& out) {
+  if (text.empty()) return false;
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || value < 0) return false;
+  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  if (unit.empty()) return out = value, true;
+  int64_t scale = 0;
+  if (unit == "s") scale = 1000;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 86'400'000;
+  else return false;
+  if (value > now_ms / scale) return false;
+  out = now_ms - value * scale;
+  return true;
+}
+
+}  // namespace
+
+std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms, CtlOptions& out) {
+  CommandLine line(argc, argv);
+  if (std::string m = line.missing_value({"--server", "--token-file", "--tls-ca", "--tls-cert", "--tls-key",
+                                          "--timeout", "--since", "--detector", "--severity", "--status",
+                                          "--address", "--limit", "--after"});
+      !m.empty())
+    return m;
+  std::string_view value;
+  while (line.next()) {
+    const std::string_view arg = line.arg();
+    if (line.flag("-h") || line.flag("--help")) out.help = true;
+    else if (line.flag("--json")) out.json = true;
+    else if (line.flag("--all")) out.all = true;
+    else if (line.flag("--follow") || line.flag("-f")) out.follow = true;
+    else if (line.option("--server", value)) out.server = value;
+    else if (line.option("--token-file", value)) out.token_file = value;
+    else if (line.option("--tls-ca", value)) out.tls_ca = value;
+    else if (line.option("--tls-cert", value)) out.tls_cert = value;
+    else if (line.option("--tls-key", value)) out.tls_key = value;
+    else if (line.option("--detector", value)) out.detectors.emplace_back(value);
+    else if (line.option("--severity", value)) out.severity = value;
+    else if (line.option("--status", value)) out.status = value;
+    else if (line.option("--address", value)) out.address = value;
+    else if (line.option("--after", value)) out.after = value;
+    else if (line.option("--timeout", value)) {
+      if (!parse_u32(value, out.timeout_s) || out.timeout_s == 0 || out.timeout_s > 3600)
+        return "--timeout: '" + std::string(value) + "' is not a number of seconds (1..3600)";
+    } else if (line.option("--limit", value)) {
+      if (!parse_u32(value, out.limit) || out.limit == 0 || out.limit > 100000)
+        return "--limit: '" + std::string(value) + "' is not a count (1..100000)";
+    } else if (line.option("--since", value)) {
+      if (!parse_since(value, now_ms, out.since_ms))
+        return "--since: '" + std::string(value) + "' is not a duration (30s, 15m, 2h, 1d) or a time in ms";
+    } else if (line.looks_like_option()) {
+      return std::string(arg) + ": unknown option (see --help)";
+    } else {
+      out.command.emplace_back(arg);
+    }
+  }
+  if (out.help) return {};
+  if (out.command.empty()) return "no command (see --help)";
+  if ((!out.tls_cert.empty() || !out.tls_key.empty()) && out.tls_ca.empty())
+    return "--tls-cert: a client certificate needs --tls-ca";
+  if (out.tls_cert.empty() != out.tls_key.empty()) return "--tls-cert: --tls-cert and --tls-key go together";
+  return {};
+}
+
+}  // namespace synwatch::ctl
