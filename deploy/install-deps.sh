@@ -15,8 +15,9 @@ build_packages=(
   libpcap-dev zlib1g-dev nlohmann-json3-dev
 )
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
-# (promtool checks the /metrics output).
-test_packages=(softflowd prometheus)
+# (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS
+# test certificates.
+test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")

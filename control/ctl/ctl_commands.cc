@@ -34,6 +34,7 @@ struct Call {
     std::string text;
     google::protobuf::util::JsonPrintOptions o;
     o.preserve_proto_field_names = true;
+    o.always_print_primitive_fields = true;  // scripts see every field, zeros too
     (void)google::protobuf::util::MessageToJsonString(m, &text, o);
     std::fprintf(out, "%s\n", text.c_str());
   }
