@@ -40,6 +40,19 @@ struct Call {
   }
 };
 
+// One unary call of `Service` with the client's token and deadline; false, with the
+// error printed, when it failed.
+template <typename Service, typename Request, typename Response>
+bool unary(const Call& c, grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+           const Request& request, Response& response) {
+  auto stub = Service::NewStub(c.client.channel());
+  grpc::ClientContext context;
+  c.client.prepare(context);
+  const grpc::Status s = ((*stub).*method)(&context, request, &response);
+  if (!s.ok()) c.fail(s);
+  return s.ok();
+}
+
 std::string n(uint64_t v) { return std::to_string(v); }
 
 std::string upper(std::string s) {
@@ -81,11 +94,8 @@ std::string text_of(v1::AlertStatus s) { return enum_text(v1::AlertStatus_descri
 std::string text_of(v1::CounterKind k) { return enum_text(v1::CounterKind_descriptor(), k, "COUNTER_KIND_"); }
 
 int status(const Call& c) {
-  auto stub = v1::Statistics::NewStub(c.client.channel());
-  grpc::ClientContext context;
-  c.client.prepare(context);
   v1::GetStatisticsResponse r;
-  if (grpc::Status s = stub->GetStatistics(&context, {}, &r); !s.ok()) return c.fail(s);
+  if (!unary<v1::Statistics>(c, &v1::Statistics::Stub::GetStatistics, {}, r)) return 1;
   if (c.options.json) return c.json(r), 0;
   std::fprintf(c.out, "synwatchd %s, up %s, receiving on %s\n", r.version().c_str(),
                duration_text(r.now_ms() - r.started_ms()).c_str(), r.input().c_str());
@@ -108,13 +118,10 @@ int status(const Call& c) {
 }
 
 int stats(const Call& c) {
-  auto stub = v1::Statistics::NewStub(c.client.channel());
-  grpc::ClientContext context;
-  c.client.prepare(context);
   v1::GetStatisticsRequest request;
   request.set_include_zero(c.options.all);
   v1::GetStatisticsResponse r;
-  if (grpc::Status s = stub->GetStatistics(&context, request, &r); !s.ok()) return c.fail(s);
+  if (!unary<v1::Statistics>(c, &v1::Statistics::Stub::GetStatistics, request, r)) return 1;
   if (c.options.json) return c.json(r), 0;
   TextTable t({"layer", "counter", "kind", ">value"});
   for (const auto& k : r.totals()) t.row({k.layer(), k.name(), text_of(k.kind()), n(k.value())});
@@ -123,11 +130,8 @@ int stats(const Call& c) {
 }
 
 int exporters(const Call& c) {
-  auto stub = v1::Exporters::NewStub(c.client.channel());
-  grpc::ClientContext context;
-  c.client.prepare(context);
   v1::ListExportersResponse r;
-  if (grpc::Status s = stub->ListExporters(&context, {}, &r); !s.ok()) return c.fail(s);
+  if (!unary<v1::Exporters>(c, &v1::Exporters::Stub::ListExporters, {}, r)) return 1;
   if (c.options.json) return c.json(r), 0;
   TextTable t({"exporter", "versions", ">worker", ">packets", ">records", ">dropped", ">lost", ">templates",
                ">awaiting", "sampling", "last seen"});
@@ -259,10 +263,8 @@ int config(const Call& c) {
   auto stub = v1::Configuration::NewStub(c.client.channel());
   const std::vector<std::string>& words = c.options.command;
   if (words.size() == 2 && words[1] == "get") {
-    grpc::ClientContext context;
-    c.client.prepare(context);
     v1::GetConfigResponse r;
-    if (grpc::Status s = stub->GetConfig(&context, {}, &r); !s.ok()) return c.fail(s);
+    if (!unary<v1::Configuration>(c, &v1::Configuration::Stub::GetConfig, {}, r)) return 1;
     if (c.options.json) return c.json(r), 0;
     std::fprintf(c.out, "# version %" PRIu64 ", etag %s, from %s\n", r.version(), r.etag().c_str(),
                  r.source().empty() ? "defaults and command-line options" : r.source().c_str());
@@ -291,12 +293,8 @@ int config(const Call& c) {
 }
 
 int health(const Call& c) {
-  auto stub = grpc::health::v1::Health::NewStub(c.client.channel());
-  grpc::ClientContext context;
-  c.client.prepare(context);
-  grpc::health::v1::HealthCheckRequest request;
   grpc::health::v1::HealthCheckResponse r;
-  if (grpc::Status s = stub->Check(&context, request, &r); !s.ok()) return c.fail(s);
+  if (!unary<grpc::health::v1::Health>(c, &grpc::health::v1::Health::Stub::Check, {}, r)) return 1;
   if (c.options.json) return c.json(r), 0;
   std::fprintf(c.out, "%s\n", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(r.status()).c_str());
   return r.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
