@@ -10,6 +10,8 @@
 //       - {name: ops, file: /etc/synwatch/tokens/ops}
 //     alert_history: 10000           # alert events kept for List and resumed subscriptions
 //     max_subscribers: 16
+//     recent_sessions: 65536         # decided sessions kept for lookup by address
+//     top_keys: 1024                 # servers, clients, ports per minute for top failed
 //
 // Secrets are files, never inline: the configuration can be shown (GetConfig) and kept
 // in version control. The files are read when the configuration is loaded.
@@ -33,6 +35,8 @@ struct ApiConfig {
   std::vector<ApiToken> tokens;
   uint32_t alert_history = 10000;
   uint32_t max_subscribers = 16;
+  uint32_t recent_sessions = 65536;  // decided sessions kept for lookup
+  uint32_t top_keys = 1024;          // keys per minute and dimension for top failed
 
   bool tls() const { return !tls_cert.empty(); }
   // "" when valid, else "field: reason" (fields relative to `api.`).

@@ -10,6 +10,8 @@
 
 #include "control/api/alert_service.h"
 #include "control/api/config_service.h"
+#include "control/api/detector_service.h"
+#include "control/api/session_service.h"
 #include "control/api/statistics_service.h"
 #include "control/api/token_auth.h"
 #include "control/metrics/metrics_config.h"
@@ -53,6 +55,8 @@ std::unique_ptr<ApiServer> ApiServer::start(const ApiConfig& config, const ApiSo
   api->statistics_ = std::make_unique<StatisticsService>(sources);
   api->exporters_ = std::make_unique<ExporterService>(sources);
   api->config_ = std::make_unique<ConfigService>(sources);
+  api->sessions_ = std::make_unique<SessionService>(sources.watch);
+  api->detectors_ = std::make_unique<DetectorService>(sources.detection);
   api->store_ = &sources.alerts;
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -64,6 +68,8 @@ std::unique_ptr<ApiServer> ApiServer::start(const ApiConfig& config, const ApiSo
   builder.RegisterService(api->statistics_.get());
   builder.RegisterService(api->exporters_.get());
   builder.RegisterService(api->config_.get());
+  builder.RegisterService(api->sessions_.get());
+  builder.RegisterService(api->detectors_.get());
   // Each subscription holds a thread of the synchronous server: room for all of them
   // and for the unary calls beside.
   grpc::ResourceQuota quota("synwatch-api");

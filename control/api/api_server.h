@@ -20,6 +20,8 @@ class AlertService;
 class StatisticsService;
 class ExporterService;
 class ConfigService;
+class SessionService;
+class DetectorService;
 
 class ApiServer {
  public:
@@ -39,6 +41,8 @@ class ApiServer {
   std::unique_ptr<StatisticsService> statistics_;
   std::unique_ptr<ExporterService> exporters_;
   std::unique_ptr<ConfigService> config_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<DetectorService> detectors_;
   std::unique_ptr<grpc::Server> server_;
   AlertStore* store_ = nullptr;
 };

@@ -1,6 +1,6 @@
 // What the API's services read: the daemon's parts, each with its own thread-safe
-// accessor (published worker stats, the writer's published tally, the alert store, the
-// configuration store). The services hold references only; the daemon owns them all.
+// accessor (published worker stats, the writer's published tally and session watch, the
+// alert store, the configuration store). The services hold references only; the daemon owns them all.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +9,13 @@
 
 #include "control/alerts/alert_store.h"
 #include "control/config/config_store.h"
+#include "control/sessions/session_watch.h"
 
 namespace synwatch::pipeline {
 class Pipeline;
+}
+namespace synwatch::detect {
+class EngineRequests;
 }
 namespace synwatch::replay {
 class SessionWriter;
@@ -45,9 +49,11 @@ class DaemonStatus {
 struct ApiSources {
   const pipeline::Pipeline& pipeline;
   const replay::SessionWriter& sessions;
+  const SessionWatch& watch;
   AlertStore& alerts;
   const config::ConfigStore& config;
   const DaemonStatus& status;
+  detect::EngineRequests* detection = nullptr;  // null: detection is off
 };
 
 }  // namespace synwatch::control

@@ -96,6 +96,110 @@ std::string from_proto(v1::Perspective in, std::optional<session::Perspective>& 
   }
 }
 
+void to_proto(const session::SessionEvent& in, v1::Session& out) {
+  out.set_client(in.client.to_string());
+  out.set_client_port(in.client_port);
+  out.set_server(in.server.to_string());
+  out.set_server_port(in.server_port);
+  out.set_proto(in.proto);
+  out.set_state(std::string(session::state_name(in.state)));
+  out.set_established(in.established);
+  out.set_failed(in.failed);
+  out.set_perspective(to_proto(in.perspective));
+  out.set_client_flags(in.client_flags);
+  out.set_server_flags(in.server_flags);
+  out.set_c2s_packets(in.c2s_packets);
+  out.set_c2s_bytes(in.c2s_bytes);
+  out.set_s2c_packets(in.s2c_packets);
+  out.set_s2c_bytes(in.s2c_bytes);
+  out.set_start_ms(in.start_ms);
+  out.set_end_ms(in.end_ms);
+  for (uint8_t i = 0; i < in.exporter_count && i < in.exporters.size(); ++i)
+    out.add_exporters(in.exporters[i].to_string());
+  out.set_sampled(in.sampled);
+  out.set_decided_ms(in.decided_ms);
+}
+
+void to_proto(const TopFailed& in, v1::TopFailedResponse& out) {
+  for (const TopRow& row : in.rows) {
+    v1::TopFailedEntry* e = out.add_entries();
+    if (row.key.host.is_set()) e->set_address(row.key.host.to_string());
+    e->set_port(row.key.port);
+    e->set_perspective(to_proto(row.key.perspective));
+    e->set_failed(row.counts.failed);
+    e->set_rejected(row.counts.rejected);
+    e->set_unanswered(row.counts.unanswered);
+  }
+  out.set_failed(in.total.failed);
+  out.set_rejected(in.total.rejected);
+  out.set_unanswered(in.total.unanswered);
+  out.set_not_listed(in.not_listed);
+  out.set_window_start_ms(in.from_ms);
+  out.set_window_end_ms(in.to_ms);
+}
+
+std::string from_proto(const v1::TopFailedRequest& in, TopQuery& out) {
+  TopQuery q;
+  switch (in.by()) {
+    case v1::TOP_DIMENSION_SERVER: q.by = TopBy::kServer; break;
+    case v1::TOP_DIMENSION_CLIENT: q.by = TopBy::kClient; break;
+    case v1::TOP_DIMENSION_SERVER_PORT: q.by = TopBy::kServerPort; break;
+    case v1::TOP_DIMENSION_PERSPECTIVE: q.by = TopBy::kPerspective; break;
+    case v1::TOP_DIMENSION_UNSPECIFIED: return "by: required (server, client, server port or perspective)";
+    default: return "by: " + std::to_string(static_cast<int>(in.by())) + " is not a dimension";
+  }
+  q.window_s = in.window_s() == 0 ? 300 : in.window_s();
+  if (q.window_s < 60 || q.window_s > 3600)
+    return "window_s: " + std::to_string(in.window_s()) + " is outside 60 to 3600 seconds";
+  q.limit = in.limit() == 0 ? 10 : in.limit();
+  if (q.limit > 1000) return "limit: " + std::to_string(in.limit()) + " is above 1000";
+  if (std::string problem = from_proto(in.perspective(), q.perspective); !problem.empty())
+    return "perspective: " + problem;
+  out = q;
+  return {};
+}
+
+void to_proto(const detect::DetectorSummary& in, v1::DetectorState& out) {
+  out.set_name(in.name);
+  out.set_enabled(in.enabled);
+  out.set_tracked_keys(in.tracked_keys);
+  out.set_keys_evicted(in.keys_evicted);
+  out.set_open_alerts(in.open_alerts);
+  out.set_baselines(in.baselines);
+  out.set_baselines_warm(in.warm);
+  out.set_baseline_unit(in.baseline_unit);
+}
+
+void to_proto(const detect::PartitionBaseline& in, v1::Baseline& out) {
+  if (in.key.host.is_set()) out.set_address(in.key.host.to_string());
+  out.set_port(in.key.port);
+  out.set_perspective(to_proto(in.key.perspective));
+  out.set_expected(in.expected);
+  out.set_dispersion(in.dispersion);
+  out.set_learnt(in.learnt);
+  out.set_warm(in.warm);
+  out.set_last_ms(in.last_ms);
+}
+
+std::string from_proto(const v1::PartitionFilter& in, detect::PartitionFilter& out) {
+  detect::PartitionFilter f;
+  if (!in.address().empty())
+    if (std::string problem = address_from_proto(in.address(), "filter.address", f.host); !problem.empty())
+      return problem;
+  if (in.port() > 65535) return "filter.port: " + std::to_string(in.port()) + " is above 65535";
+  f.port = static_cast<uint16_t>(in.port());
+  if (std::string problem = from_proto(in.perspective(), f.perspective); !problem.empty())
+    return "filter.perspective: " + problem;
+  out = f;
+  return {};
+}
+
+std::string address_from_proto(const std::string& in, const char* field, wire::IpAddress& out) {
+  if (in.empty()) return std::string(field) + ": required";
+  if (!wire::IpAddress::parse(in, out)) return std::string(field) + ": '" + in + "' is not an IPv4 or IPv6 address";
+  return {};
+}
+
 std::string from_proto(const v1::AlertFilter& in, AlertQuery& out) {
   AlertQuery q;
   for (const auto& d : in.detectors()) {
@@ -116,8 +220,7 @@ std::string from_proto(const v1::AlertFilter& in, AlertQuery& out) {
     return "filter.perspective: " + problem;
   if (!in.address().empty()) {
     wire::IpAddress a;
-    if (!wire::IpAddress::parse(in.address(), a))
-      return "filter.address: '" + in.address() + "' is not an IPv4 or IPv6 address";
+    if (std::string problem = address_from_proto(in.address(), "filter.address", a); !problem.empty()) return problem;
     q.address = a;
   }
   if (in.since_ms() < 0) return "filter.since_ms: must not be negative";

@@ -389,6 +389,8 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
     if (key == "listen") a.listen = read_string(v, f), a.listen_set = true;
     else if (key == "alert_history") a.alert_history = read_u32(v, f);
     else if (key == "max_subscribers") a.max_subscribers = read_u32(v, f);
+    else if (key == "recent_sessions") a.recent_sessions = read_u32(v, f);
+    else if (key == "top_keys") a.top_keys = read_u32(v, f);
     else if (key == "tls") {
       each_key(v, f, [&](const std::string& k, const YAML::Node& file, const std::string& ff) {
         if (k == "cert") a.tls_cert = read_file_setting(file, ff, false);

@@ -29,12 +29,13 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
                                const OutputConfig& output) {
   const std::chrono::milliseconds interval(output.flush_interval_ms);
   writer_ = std::thread([&pipeline, &outputs, interval] {
-    pipeline::drain_sessions(pipeline, outputs.sessions, [&] { outputs.sessions.flush_every(interval); });
+    session::SessionFanout sinks{&outputs.sessions, outputs.watch};
+    pipeline::drain_sessions(pipeline, sinks, [&] { outputs.sessions.flush_every(interval); });
     outputs.sessions.publish();
   });
   if (outputs.detection != nullptr)
     detection_ = std::thread(
-        [&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection, outputs.snapshots); });
+        [&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection, outputs.snapshots, outputs.requests); });
 }
 
 void ControlThreads::join() {

@@ -12,6 +12,7 @@
 
 #include "control/config/synwatch_config.h"
 #include "dataplane/detect/detect_engine.h"
+#include "dataplane/detect/engine_requests.h"
 #include "dataplane/detect/snapshot_keeper.h"
 #include "dataplane/pipeline/worker.h"
 #include "dataplane/replay/alert_writer.h"
@@ -33,6 +34,8 @@ struct RunOutputs {
   detect::DetectEngine* detection = nullptr;  // null: detection off
   const replay::AlertWriter* alerts = nullptr;
   detect::SnapshotKeeper* snapshots = nullptr;  // null: baselines not kept
+  session::SessionSink* watch = nullptr;        // also sees every decided session (the API)
+  detect::EngineRequests* requests = nullptr;   // the API's way to the detection engine
   // Told what the input is once it is open (the API's status).
   std::function<void(const std::string& input)> on_input;
 };

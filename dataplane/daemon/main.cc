@@ -16,6 +16,7 @@
 #include "control/api/api_server.h"
 #include "control/config/config_store.h"
 #include "control/metrics/metrics_exporter.h"
+#include "control/sessions/session_watch.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/replay/replay_summary.h"
@@ -127,7 +128,10 @@ int main(int argc, char** argv) {
   }
   const config::ConfigStore config_store(file_text(options.config_file), options.config_file);
   control::DaemonStatus daemon_status(SYNWATCH_VERSION, wall_ms());
-  const control::ApiSources api_sources{pipeline, writer, alert_store, config_store, daemon_status};
+  control::SessionWatch session_watch({config.api.recent_sessions, config.api.top_keys});
+  detect::EngineRequests engine_requests;
+  const control::ApiSources api_sources{pipeline,     writer,        session_watch, alert_store,
+                                        config_store, daemon_status, engine ? &engine_requests : nullptr};
   std::unique_ptr<control::ApiServer> api;
   if (!config.api.listen.empty()) {
     api = control::ApiServer::start(config.api, api_sources, error);
@@ -137,6 +141,7 @@ int main(int argc, char** argv) {
                       config.api.tls() ? ", TLS" : "");
   }
   daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get(),
+                             &session_watch, &engine_requests,
                              [&daemon_status](const std::string& input) { daemon_status.set_input(input); }};
   daemon::RunReport report;
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp

@@ -36,6 +36,11 @@ class AlertBook {
   uint64_t sent() const { return sent_; }  // alert lines: open, update and resolved
   uint64_t dropped() const { return dropped_; }  // could not be tracked: too many open
   uint32_t open_count() const { return open_.size(); }
+  uint32_t open_count(std::string_view detector) const {
+    uint32_t n = 0;
+    open_.for_each([&](const Key& k, const State&) { n += k.detector == detector ? 1 : 0; });
+    return n;
+  }
 
  private:
   struct Key {

@@ -17,6 +17,7 @@ class Backscatter : public Detector {
   explicit Backscatter(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "backscatter"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.responders.for_each([&](const HostKey& key, const ResponderOnly& v) {

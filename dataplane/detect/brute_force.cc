@@ -14,6 +14,7 @@ class BruteForce : public Detector {
   explicit BruteForce(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "brute_force"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.logins.for_each([&](const ConnectionKey& key, const LoginAttempts& v) {

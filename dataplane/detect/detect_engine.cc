@@ -163,7 +163,71 @@ EngineCounters DetectEngine::counters() const {
   c.add(EngineCounter::alerts_suppressed, reporter_.suppressed());
   c.add(EngineCounter::alerts_untracked, book_.dropped());
   for (const auto& d : detectors_) c.add(EngineCounter::detect_tracked_keys_evicted, d->keys_evicted());
+  c.add(EngineCounter::detect_tracked_keys_evicted, evicted_before_reset_);
   return c;
+}
+
+Detector* DetectEngine::find(std::string_view name) const {
+  for (const auto& d : detectors_)
+    if (d->name() == name) return d.get();
+  return nullptr;
+}
+
+Interval DetectEngine::last_interval() const {
+  return {std::max<int64_t>(next_ - 1, 0), int64_t{config_.interval_s} * 1000};
+}
+
+int64_t DetectEngine::evaluated_through_ms() const { return next_ > 0 ? last_interval().end_ms() : 0; }
+
+std::vector<DetectorSummary> DetectEngine::summaries() const {
+  std::vector<DetectorSummary> out;
+  for_each_detector(config_, [&](const char* name, const auto& per_perspective) {
+    const Detector* d = find(name);
+    if (d == nullptr) return;
+    DetectorSummary s;
+    s.name = name;
+    for (const auto& p : per_perspective) s.enabled = s.enabled || p.enabled;
+    s.tracked_keys = d->tracked_keys();
+    s.keys_evicted = d->keys_evicted();
+    s.open_alerts = book_.open_count(name);
+    s.baseline_unit = d->baseline_unit();
+    std::vector<PartitionBaseline> rows;
+    d->baselines({}, last_interval(), rows);
+    s.baselines = static_cast<uint32_t>(rows.size());
+    for (const auto& r : rows) s.warm += r.warm ? 1 : 0;
+    out.push_back(std::move(s));
+  });
+  return out;
+}
+
+std::string DetectEngine::baselines(std::string_view detector, const PartitionFilter& filter, uint32_t limit,
+                                    BaselineList& out) const {
+  const Detector* d = find(detector);
+  if (d == nullptr) return "detector: '" + std::string(detector) + "' is not a detector";
+  out = {};
+  out.unit = d->baseline_unit();
+  d->baselines(filter, last_interval(), out.rows);
+  std::sort(out.rows.begin(), out.rows.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  out.matched = static_cast<uint32_t>(out.rows.size());
+  if (out.rows.size() > limit) out.rows.resize(limit);
+  return {};
+}
+
+std::string DetectEngine::reset(std::string_view detector, const PartitionFilter& filter, uint32_t& forgotten) {
+  for (auto& d : detectors_) {
+    if (d->name() != detector) continue;
+    if (filter.empty()) {
+      forgotten = d->tracked_keys();
+      evicted_before_reset_ += d->keys_evicted();
+      d = make_detector(config_, detector);
+      return {};
+    }
+    if (d->baseline_unit().empty())
+      return "filter: " + std::string(detector) + " keeps no baselines per partition; reset it whole";
+    forgotten = d->forget(filter);
+    return {};
+  }
+  return "detector: '" + std::string(detector) + "' is not a detector";
 }
 
 }  // namespace synwatch::detect

@@ -44,8 +44,23 @@ class DetectEngine : public PartialChannel {
   // The largest snapshot the configured bounds can give, for reading one back.
   size_t snapshot_limit() const;
 
+  // For the control plane (detector_view.h); the detection thread calls these.
+  std::vector<DetectorSummary> summaries() const;
+  // The learnt baselines of `detector`'s partitions matching `filter`, at most `limit`,
+  // by key; or "detector: ..." when there is no such detector.
+  std::string baselines(std::string_view detector, const PartitionFilter& filter, uint32_t limit,
+                        BaselineList& out) const;
+  // Forgets what `detector` has learnt and tracks: all of it (an empty filter: the
+  // detector starts afresh), or the partitions matching `filter` (detectors with
+  // baselines only). "" and how many keys went, or "field: reason".
+  std::string reset(std::string_view detector, const PartitionFilter& filter, uint32_t& forgotten);
+  // The end of the last evaluated interval, in flow time; 0 before the first.
+  int64_t evaluated_through_ms() const;
+
  private:
   void evaluate_ready(int64_t through);
+  Detector* find(std::string_view name) const;
+  Interval last_interval() const;
   void evaluate(int64_t interval, const IntervalPartial& merged);
   IntervalPartial& pending_for(int64_t interval);
 
@@ -64,6 +79,7 @@ class DetectEngine : public PartialChannel {
   std::unique_ptr<IntervalPartial> empty_;
   int64_t next_ = -1;  // the next interval to evaluate; -1 before any
   EngineCounters counters_;
+  uint64_t evicted_before_reset_ = 0;  // keys_evicted of detectors since replaced (counters never fall)
 };
 
 }  // namespace synwatch::detect

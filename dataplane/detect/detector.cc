@@ -32,19 +32,24 @@ std::string summary_line(const char* format, ...) {
   return line;
 }
 
+std::unique_ptr<Detector> make_detector(const DetectConfig& c, std::string_view name) {
+  if (name == "syn_flood") return make_syn_flood(c);
+  if (name == "service_unavailable") return make_service_unavailable(c);
+  if (name == "failed_sessions") return make_failed_sessions(c);
+  if (name == "port_scan") return make_port_scan(c);
+  if (name == "host_sweep") return make_host_sweep(c);
+  if (name == "scanner") return make_scanner(c);
+  if (name == "null_scan") return make_stealth_scan(c, StealthKind::kNull);
+  if (name == "xmas_scan") return make_stealth_scan(c, StealthKind::kXmas);
+  if (name == "fin_scan") return make_stealth_scan(c, StealthKind::kFin);
+  if (name == "backscatter") return make_backscatter(c);
+  if (name == "brute_force") return make_brute_force(c);
+  return nullptr;
+}
+
 std::vector<std::unique_ptr<Detector>> make_detectors(const DetectConfig& c) {
   std::vector<std::unique_ptr<Detector>> d;
-  d.push_back(make_syn_flood(c));
-  d.push_back(make_service_unavailable(c));
-  d.push_back(make_failed_sessions(c));
-  d.push_back(make_port_scan(c));
-  d.push_back(make_host_sweep(c));
-  d.push_back(make_scanner(c));
-  d.push_back(make_stealth_scan(c, StealthKind::kNull));
-  d.push_back(make_stealth_scan(c, StealthKind::kXmas));
-  d.push_back(make_stealth_scan(c, StealthKind::kFin));
-  d.push_back(make_backscatter(c));
-  d.push_back(make_brute_force(c));
+  for (std::string_view name : kDetectorRunOrder) d.push_back(make_detector(c, name));
   return d;
 }
 

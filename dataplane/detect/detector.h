@@ -14,6 +14,7 @@
 #include "dataplane/detect/alert_book.h"
 #include "dataplane/detect/allowlist.h"
 #include "dataplane/detect/detect_config.h"
+#include "dataplane/detect/detector_view.h"
 #include "dataplane/detect/interval_partial.h"
 #include "dataplane/detect/model_snapshot.h"
 #include "dataplane/table/bounded_map.h"
@@ -60,6 +61,20 @@ class Detector {
   virtual void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) = 0;
   // Keys given up at the tracking bound (tracked_keys).
   virtual uint64_t keys_evicted() const = 0;
+  // Keys it holds state for now.
+  virtual uint32_t tracked_keys() const = 0;
+  // Detectors that learn a baseline per partition (host, port, perspective): what the
+  // partitions matching `filter` expect in the bucket or interval after `now`, in
+  // baseline_unit(); and forgetting them (the learnt model and the partition's tracked
+  // state), returning how many went.
+  virtual std::string_view baseline_unit() const { return {}; }
+  virtual void baselines(const PartitionFilter& filter, const Interval& now, std::vector<PartitionBaseline>& out) const {
+    (void)filter, (void)now, (void)out;
+  }
+  virtual uint32_t forget(const PartitionFilter& filter) {
+    (void)filter;
+    return 0;
+  }
   // Learnt state worth keeping across a restart (baselines), for model_snapshot.h.
   virtual bool has_snapshot() const { return false; }
   virtual void save(SnapshotWriter&) const {}
@@ -109,6 +124,17 @@ class Tracked {
   template <typename F>
   void for_each(F&& f) const {
     map_.for_each([&](const Key& k, const Entry& e) { f(k, e.state, e.last); });
+  }
+  // Erases the entries whose key `drop(key)` picks; how many.
+  template <typename Drop>
+  uint32_t forget_if(Drop&& drop) {
+    uint32_t n = 0;
+    map_.for_each_slot([&](uint32_t i) {
+      if (!drop(map_.key_at(i))) return;
+      map_.erase_at(i);
+      ++n;
+    });
+    return n;
   }
   uint32_t size() const { return map_.size(); }
   uint64_t evicted() const { return evicted_; }
@@ -173,7 +199,12 @@ int64_t longest_window(const PerPerspectiveParams& params, const Interval& at) {
 
 // The detectors, in the order they run (syn_flood before service_unavailable, which
 // defers to it).
+inline constexpr std::string_view kDetectorRunOrder[] = {
+    "syn_flood", "service_unavailable", "failed_sessions", "port_scan", "host_sweep", "scanner",
+    "null_scan", "xmas_scan", "fin_scan", "backscatter", "brute_force"};
 std::vector<std::unique_ptr<Detector>> make_detectors(const DetectConfig& config);
+// One of them, fresh; null for a name that is none of them.
+std::unique_ptr<Detector> make_detector(const DetectConfig& config, std::string_view name);
 
 std::unique_ptr<Detector> make_failed_sessions(const DetectConfig& config);
 std::unique_ptr<Detector> make_service_unavailable(const DetectConfig& config);

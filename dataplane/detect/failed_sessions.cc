@@ -27,6 +27,7 @@ class FailedSessions : public Detector {
       : config_(c), clients_(c.tracked_keys), partitions_(c.partitions) {}
   std::string_view name() const override { return "failed_sessions"; }
   uint64_t keys_evicted() const override { return clients_.evicted() + partitions_.evicted(); }
+  uint32_t tracked_keys() const override { return clients_.size() + partitions_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.client_failures.for_each([&](const ConnectionKey& key, const ClientFailures& v) {
@@ -63,6 +64,21 @@ class FailedSessions : public Detector {
     });
     for (auto& [part, members] : groups) close_bucket(part, members, at, out);
     partitions_.sweep(at.index - forget_partitions_intervals(at), [](const HostPortKey&, PartitionModel&, int64_t) {});
+  }
+
+  std::string_view baseline_unit() const override { return "failed sessions of a failing client per bucket"; }
+  void baselines(const PartitionFilter& f, const Interval& now, std::vector<PartitionBaseline>& out) const override {
+    partitions_.for_each([&](const HostPortKey& key, const PartitionModel& m, int64_t last) {
+      if (!f.matches(key)) return;
+      const FailedSessionsParams& p = params(key.perspective);
+      const int64_t buckets = buckets_of(p, now);
+      const Baseline b = m.open_bucket((now.index / buckets + 1) * buckets * now.length_ms, p);  // the next bucket
+      out.push_back({key, b.mean, b.dispersion, m.buckets, b.warm, (last + 1) * now.length_ms});
+    });
+  }
+  uint32_t forget(const PartitionFilter& f) override {
+    clients_.forget_if([&](const ConnectionKey& k) { return f.matches({k.server, k.port, k.perspective}); });
+    return partitions_.forget_if([&](const HostPortKey& k) { return f.matches(k); });
   }
 
   bool has_snapshot() const override { return true; }

@@ -14,6 +14,7 @@ class HostSweep : public Detector {
   explicit HostSweep(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "host_sweep"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.sweeps.for_each([&](const HostPortKey& key, const SweepProbes& v) {

@@ -23,6 +23,7 @@ class PortScan : public Detector {
   explicit PortScan(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys), sampled_(c.tracked_keys) {}
   std::string_view name() const override { return "port_scan"; }
   uint64_t keys_evicted() const override { return tracked_.evicted() + sampled_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size() + sampled_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.pair_probes.for_each([&](const HostPairKey& key, const PairProbes& v) {

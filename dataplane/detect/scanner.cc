@@ -25,6 +25,7 @@ class Scanner : public Detector {
   explicit Scanner(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "scanner"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.contacts.for_each([&](const HostKey& key, const FirstContacts& v) {

@@ -16,6 +16,7 @@ class ServiceUnavailable : public Detector {
   explicit ServiceUnavailable(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "service_unavailable"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.services.for_each([&](const HostPortKey& key, const ServiceStats& v) {

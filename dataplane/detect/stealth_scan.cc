@@ -23,6 +23,7 @@ class StealthScan : public Detector {
         tracked_(c.tracked_keys) {}
   std::string_view name() const override { return kNames[static_cast<size_t>(kind_)]; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     const auto k = static_cast<size_t>(kind_);

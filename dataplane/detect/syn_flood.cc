@@ -22,6 +22,7 @@ class SynFlood : public Detector {
   explicit SynFlood(const DetectConfig& c) : config_(c), tracked_(c.tracked_keys) {}
   std::string_view name() const override { return "syn_flood"; }
   uint64_t keys_evicted() const override { return tracked_.evicted(); }
+  uint32_t tracked_keys() const override { return tracked_.size(); }
 
   void evaluate(const IntervalPartial& merged, const Interval& at, Reporter& out) override {
     merged.services.for_each([&](const HostPortKey& key, const ServiceStats& v) {
@@ -56,6 +57,20 @@ class SynFlood : public Detector {
       s->fed = at.index;
     });
     tracked_.sweep(at.index - 8640, [](const HostPortKey&, State&, int64_t) {});  // a day of silence: forgotten
+  }
+
+  std::string_view baseline_unit() const override { return "connection attempts per interval"; }
+  void baselines(const PartitionFilter& f, const Interval& now, std::vector<PartitionBaseline>& out) const override {
+    tracked_.for_each([&](const HostPortKey& key, const State& s, int64_t last) {
+      if (!f.matches(key)) return;
+      // As evaluate() will see it: decayed over the intervals since it was last fed.
+      const double keep = std::pow(0.5, 1.0 / params(key).baseline_halflife_intervals);
+      const double expected = s.baseline * std::pow(keep, double(std::max<int64_t>(now.index - s.fed, 0)));
+      out.push_back({key, expected, 0, 0, true, (last + 1) * now.length_ms});
+    });
+  }
+  uint32_t forget(const PartitionFilter& f) override {
+    return tracked_.forget_if([&](const HostPortKey& k) { return f.matches(k); });
   }
 
   // The baselines; an open episode is not kept (its alert resolves at shutdown).

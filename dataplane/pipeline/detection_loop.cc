@@ -4,19 +4,28 @@
 
 namespace synwatch::pipeline {
 
-void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::SnapshotKeeper* keeper) {
+void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::SnapshotKeeper* keeper,
+                   detect::EngineRequests* requests) {
   PartialRings* rings = pipeline.partials();
-  if (rings == nullptr) return;
+  if (rings == nullptr) {
+    if (requests != nullptr) requests->close();
+    return;
+  }
   for (;;) {
     bool all_done = true;  // read before delivering: a worker publishes nothing after it
     for (uint32_t i = 0; i < pipeline.size(); ++i) all_done &= pipeline.worker(i).sessions_finished();
     const bool moved = rings->deliver(engine);
     if (all_done && !moved) break;
     if (keeper != nullptr) keeper->tick(engine);
+    if (requests != nullptr) requests->serve(engine);
     // An interval is 10 s of flow time: a millisecond's nap costs live input nothing.
     if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   engine.finish();
+  if (requests != nullptr) {
+    requests->serve(engine);
+    requests->close();
+  }
   if (keeper != nullptr) keeper->save(engine);
 }
 

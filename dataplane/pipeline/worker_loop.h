@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "dataplane/detect/detect_engine.h"
+#include "dataplane/detect/engine_requests.h"
 #include "dataplane/detect/snapshot_keeper.h"
 #include "dataplane/pipeline/worker.h"
 
@@ -40,8 +41,10 @@ void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
 
 // The control side of detection: moves every worker's interval partials to `engine`
 // (which writes the alerts) until every worker has finished, then evaluates what is left.
-// With a `keeper`, the baselines are saved as it says and once more at the end.
+// With a `keeper`, the baselines are saved as it says and once more at the end; with
+// `requests`, the control plane's requests are served every round and refused after.
 // Runs on a thread of its own; returns at once when the pipeline has no detection.
-void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::SnapshotKeeper* keeper = nullptr);
+void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::SnapshotKeeper* keeper = nullptr,
+                   detect::EngineRequests* requests = nullptr);
 
 }  // namespace synwatch::pipeline

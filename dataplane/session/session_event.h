@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <vector>
 
 #include "dataplane/session/conn_state.h"
 #include "dataplane/session/perspective.h"
@@ -50,6 +52,25 @@ class SessionSink {
   // The table's watermark moved to `watermark_ms`: no later session will be decided
   // before it (the detectors close their intervals on it).
   virtual void on_watermark(int64_t watermark_ms) { (void)watermark_ms; }
+};
+
+// Hands each session to several sinks in turn (the session log, the API's watch); null
+// sinks are left out.
+class SessionFanout : public SessionSink {
+ public:
+  explicit SessionFanout(std::initializer_list<SessionSink*> sinks) {
+    for (SessionSink* s : sinks)
+      if (s != nullptr) sinks_.push_back(s);
+  }
+  void on_session(const SessionEvent& session) override {
+    for (SessionSink* s : sinks_) s->on_session(session);
+  }
+  void on_watermark(int64_t watermark_ms) override {
+    for (SessionSink* s : sinks_) s->on_watermark(watermark_ms);
+  }
+
+ private:
+  std::vector<SessionSink*> sinks_;
 };
 
 }  // namespace synwatch::session

@@ -1,10 +1,8 @@
 // The gRPC API in process: every RPC, its error paths (canonical codes, messages that
 // name the field), bearer tokens and TLS with client certificates. A real server on a
 // loopback port, real channels.
-#include "control/api/api_server.h"
+#include "tests/api/api_fixture.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -21,70 +19,6 @@
 namespace synwatch::control {
 namespace {
 
-using namespace std::chrono_literals;
-constexpr char kToken[] = "s3cret-token-for-tests";
-
-detect::Alert alert(const std::string& id, std::string_view detector, const char* source) {
-  detect::Alert a;
-  a.id = id;
-  a.detector = detector;
-  a.severity = detect::Severity::kMajor;
-  a.score = 60;
-  a.perspective = session::Perspective::kInbound;
-  wire::IpAddress::parse(source, a.source);
-  a.port = 22;
-  a.start_ms = 1000;
-  a.end_ms = 2000;
-  a.count = 40;
-  a.summary = "test alert";
-  a.evidence = "{}";
-  return a;
-}
-
-class Api : public ::testing::Test {
- protected:
-  void SetUp() override { start(config()); }
-
-  ApiConfig config() {
-    ApiConfig c;
-    c.listen = "127.0.0.1:0";
-    c.max_subscribers = 2;
-    c.tokens = {{"ops", kToken}};
-    return c;
-  }
-  void start(const ApiConfig& c, std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials()) {
-    server_.reset();
-    std::string error;
-    server_ = ApiServer::start(c, sources_, error);
-    ASSERT_TRUE(server_) << error;
-    channel_ = grpc::CreateChannel(server_->address(), creds);
-  }
-  void authorize(grpc::ClientContext& context, const std::string& token = kToken) {
-    context.AddMetadata("authorization", "Bearer " + token);
-    context.set_deadline(std::chrono::system_clock::now() + 10s);
-  }
-
-  decode::DecoderConfig decoder_;
-  session::SessionConfig sessions_config_ = [] {
-    session::SessionConfig s;
-    s.capacity = 4096;
-    return s;
-  }();
-  pipeline::Pipeline pipeline_{2, decoder_, sessions_config_};
-  replay::SessionWriter writer_{nullptr};
-  AlertStore alerts_{16};
-  config::ConfigStore config_{"output:\n  sessions: /dev/null\n", "/etc/synwatch/synwatch.yaml"};
-  DaemonStatus status_{"9.9.9", 1000};
-  ApiSources sources_{pipeline_, writer_, alerts_, config_, status_};
-  std::unique_ptr<ApiServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-
-  // A cancelled stream leaves its server thread within the store's poll interval.
-  void wait_for_subscribers(uint32_t n) {
-    for (int i = 0; i < 500 && alerts_.subscribers() != n; ++i) std::this_thread::sleep_for(10ms);
-    ASSERT_EQ(alerts_.subscribers(), n);
-  }
-};
 
 TEST_F(Api, RefusesCallsWithoutTheRightBearerToken) {
   auto stub = v1::Statistics::NewStub(channel_);
