@@ -1,13 +1,11 @@
 #include "control/ctl/ctl_commands.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cinttypes>
-#include <cctype>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 
+#include "control/ctl/ctl_call.h"
+#include "control/ctl/ctl_query_commands.h"
 #include "control/ctl/text_table.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "synwatch/v1/alerts.grpc.pb.h"
@@ -16,82 +14,6 @@
 
 namespace synwatch::ctl {
 namespace {
-
-// One command's run: where output goes and how failures are reported.
-struct Call {
-  const CtlOptions& options;
-  const CtlClient& client;
-  std::FILE* out;
-  std::FILE* err;
-
-  int fail(const std::string& message) const {
-    std::fprintf(err, "synwatchctl: %s\n", message.c_str());
-    return 1;
-  }
-  int fail(const grpc::Status& status) const { return fail(client.explain(status)); }
-  // The message as one JSON line, field names as in the .proto files.
-  void json(const google::protobuf::Message& m) const {
-    std::string text;
-    google::protobuf::util::JsonPrintOptions o;
-    o.preserve_proto_field_names = true;
-    o.always_print_primitive_fields = true;  // scripts see every field, zeros too
-    (void)google::protobuf::util::MessageToJsonString(m, &text, o);
-    std::fprintf(out, "%s\n", text.c_str());
-  }
-};
-
-// One unary call of `Service` with the client's token and deadline; false, with the
-// error printed, when it failed.
-template <typename Service, typename Request, typename Response>
-bool unary(const Call& c, grpc::Status (Service::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-           const Request& request, Response& response) {
-  auto stub = Service::NewStub(c.client.channel());
-  grpc::ClientContext context;
-  c.client.prepare(context);
-  const grpc::Status s = ((*stub).*method)(&context, request, &response);
-  if (!s.ok()) c.fail(s);
-  return s.ok();
-}
-
-std::string n(uint64_t v) { return std::to_string(v); }
-
-std::string upper(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-std::string time_text(int64_t ms) {
-  if (ms <= 0) return "-";
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-std::string duration_text(int64_t ms) {
-  const int64_t s = ms / 1000;
-  char text[48];
-  if (s >= 86400) std::snprintf(text, sizeof text, "%" PRId64 "d%02" PRId64 "h", s / 86400, s % 86400 / 3600);
-  else if (s >= 3600) std::snprintf(text, sizeof text, "%" PRId64 "h%02" PRId64 "m", s / 3600, s % 3600 / 60);
-  else std::snprintf(text, sizeof text, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
-  return text;
-}
-
-// "PERSPECTIVE_INBOUND" -> "inbound": the enum names without their prefix.
-template <typename Enum>
-std::string enum_text(const google::protobuf::EnumDescriptor* d, Enum value, const char* prefix) {
-  const auto* v = d->FindValueByNumber(static_cast<int>(value));
-  if (v == nullptr) return "?";
-  std::string name = v->name().substr(std::string(prefix).size());
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
-std::string text_of(v1::Perspective p) { return enum_text(v1::Perspective_descriptor(), p, "PERSPECTIVE_"); }
-std::string text_of(v1::Severity s) { return enum_text(v1::Severity_descriptor(), s, "SEVERITY_"); }
-std::string text_of(v1::AlertStatus s) { return enum_text(v1::AlertStatus_descriptor(), s, "ALERT_STATUS_"); }
-std::string text_of(v1::CounterKind k) { return enum_text(v1::CounterKind_descriptor(), k, "COUNTER_KIND_"); }
 
 int status(const Call& c) {
   v1::GetStatisticsResponse r;
@@ -307,6 +229,9 @@ int run_command(const CtlOptions& options, const CtlClient& client, std::FILE* o
   const std::string& verb = options.command.front();
   const size_t words = options.command.size();
   if (verb == "config") return config(c);
+  if (verb == "top") return top(c);
+  if (verb == "sessions") return sessions(c);
+  if (verb == "detectors") return detectors(c);
   if (words > 1) return c.fail(verb + ": unexpected '" + options.command[1] + "' (see --help)");
   if (verb == "status") return status(c);
   if (verb == "stats") return stats(c);

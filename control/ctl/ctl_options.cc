@@ -25,6 +25,19 @@ const char kCtlUsage[] =
     "      --limit N          at most N events (default 100)\n"
     "      --follow           then keep printing new events until interrupted\n"
     "      --after SEQ|ID     follow from after this sequence number or alert id\n"
+    "  top [servers|clients|ports|perspectives]\n"
+    "                         the most failed sessions over a window, by server (default)\n"
+    "      --window DURATION  how far back: 1m to 1h of flow time (default 5m)\n"
+    "      --perspective P    only inbound, outbound, private, edge or excluded\n"
+    "      --limit N          at most N rows (default 10)\n"
+    "  sessions ADDRESS       the newest decided sessions with this client or server\n"
+    "      --port N           only those using port N on the address's side\n"
+    "      --limit N          at most N sessions (default 50)\n"
+    "  detectors              each detector: enabled, keys tracked, open alerts, baselines\n"
+    "  detectors baselines NAME\n"
+    "                         the learnt baselines of failed_sessions or syn_flood\n"
+    "  detectors reset NAME   forget what detector NAME has learnt and tracks; with\n"
+    "                         --address/--port/--perspective only those partitions\n"
     "  config get             the configuration in effect, with its version\n"
     "  config validate FILE   check a configuration file against this daemon's parser\n"
     "  health                 the gRPC health check (SERVING or not)\n"
@@ -44,22 +57,38 @@ const char kCtlUsage[] =
 
 namespace {
 
-// "15m" -> 900000; plain digits are a time in ms since the epoch.
-bool parse_since(std::string_view text, int64_t now_ms, int64_t& out) {
-  if (text.empty()) return false;
-  int64_t value = 0;
+// A number and its unit: "15m" is 15 and "m"; false without digits.
+bool split_number(std::string_view text, int64_t& value, std::string_view& unit) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || value < 0) return false;
-  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
-  if (unit.empty()) return out = value, true;
+  unit = std::string_view(end, static_cast<size_t>(text.data() + text.size() - end));
+  return true;
+}
+
+// "30s", "15m", "2h", "1d" in ms, at most `max_ms`.
+bool parse_duration(std::string_view text, int64_t max_ms, int64_t& out) {
+  int64_t value = 0;
+  std::string_view unit;
+  if (!split_number(text, value, unit)) return false;
   int64_t scale = 0;
   if (unit == "s") scale = 1000;
   else if (unit == "m") scale = 60'000;
   else if (unit == "h") scale = 3'600'000;
   else if (unit == "d") scale = 86'400'000;
   else return false;
-  if (value > now_ms / scale) return false;
-  out = now_ms - value * scale;
+  if (value > max_ms / scale) return false;
+  out = value * scale;
+  return true;
+}
+
+// A duration back from `now_ms`, or plain digits: a time in ms since the epoch.
+bool parse_since(std::string_view text, int64_t now_ms, int64_t& out) {
+  int64_t value = 0;
+  std::string_view unit;
+  if (!split_number(text, value, unit)) return false;
+  if (unit.empty()) return out = value, true;
+  if (!parse_duration(text, now_ms, value)) return false;
+  out = now_ms - value;
   return true;
 }
 
@@ -69,7 +98,7 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--server", "--token-file", "--tls-ca", "--tls-cert", "--tls-key",
                                           "--timeout", "--since", "--detector", "--severity", "--status",
-                                          "--address", "--limit", "--after"});
+                                          "--address", "--limit", "--after", "--window", "--port", "--perspective"});
       !m.empty())
     return m;
   std::string_view value;
@@ -89,12 +118,23 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
     else if (line.option("--status", value)) out.status = value;
     else if (line.option("--address", value)) out.address = value;
     else if (line.option("--after", value)) out.after = value;
+    else if (line.option("--perspective", value)) out.perspective = value;
+    else if (line.option("--window", value)) {
+      int64_t window_ms = 0;
+      if (!parse_duration(value, 3'600'000, window_ms) || window_ms < 60'000)
+        return "--window: '" + std::string(value) + "' is not a duration from 1m to 1h";
+      out.window_s = static_cast<uint32_t>(window_ms / 1000);
+    } else if (line.option("--port", value)) {
+      if (!parse_u32(value, out.port) || out.port == 0 || out.port > 65535)
+        return "--port: '" + std::string(value) + "' is not a port (1..65535)";
+    }
     else if (line.option("--timeout", value)) {
       if (!parse_u32(value, out.timeout_s) || out.timeout_s == 0 || out.timeout_s > 3600)
         return "--timeout: '" + std::string(value) + "' is not a number of seconds (1..3600)";
     } else if (line.option("--limit", value)) {
       if (!parse_u32(value, out.limit) || out.limit == 0 || out.limit > 100000)
         return "--limit: '" + std::string(value) + "' is not a count (1..100000)";
+      out.limit_set = true;
     } else if (line.option("--since", value)) {
       if (!parse_since(value, now_ms, out.since_ms))
         return "--since: '" + std::string(value) + "' is not a duration (30s, 15m, 2h, 1d) or a time in ms";

@@ -27,6 +27,11 @@ struct CtlOptions {
   std::vector<std::string> detectors;
   std::string severity, status, address, after;
   uint32_t limit = 100;
+  bool limit_set = false;  // top, sessions and baselines have defaults of their own
+  // top, sessions, detectors
+  uint32_t window_s = 300;
+  uint32_t port = 0;
+  std::string perspective;
 };
 
 // "" when valid, else "option: reason". `now_ms` turns --since 15m into a time.

@@ -80,9 +80,8 @@ TopFailed SessionWatch::top_failed(const TopQuery& query) const {
         const auto perspective = static_cast<session::Perspective>(p);
         if (!wanted(perspective)) continue;
         out.total.add(m.perspectives[p]);
-        if (query.by == TopBy::kPerspective && m.perspectives[p].failed > 0)
-          merged[{{}, 0, perspective}].add(m.perspectives[p]);
-        else out.not_listed += m.not_listed[static_cast<size_t>(query.by)][p];
+        if (query.by != TopBy::kPerspective) out.not_listed += m.not_listed[static_cast<size_t>(query.by)][p];
+        else if (m.perspectives[p].failed > 0) merged[{{}, 0, perspective}].add(m.perspectives[p]);
       }
       if (query.by == TopBy::kPerspective) continue;
       m.by[static_cast<size_t>(query.by)].for_each([&](const detect::HostPortKey& k, const FailedCounts& c) {

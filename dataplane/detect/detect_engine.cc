@@ -207,7 +207,10 @@ std::string DetectEngine::baselines(std::string_view detector, const PartitionFi
   out = {};
   out.unit = d->baseline_unit();
   d->baselines(filter, last_interval(), out.rows);
-  std::sort(out.rows.begin(), out.rows.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  // The largest first, where an operator looks; the key breaks ties, so the order is fixed.
+  std::sort(out.rows.begin(), out.rows.end(), [](const auto& a, const auto& b) {
+    return a.expected != b.expected ? a.expected > b.expected : a.key < b.key;
+  });
   out.matched = static_cast<uint32_t>(out.rows.size());
   if (out.rows.size() > limit) out.rows.resize(limit);
   return {};

@@ -47,7 +47,7 @@ class DetectEngine : public PartialChannel {
   // For the control plane (detector_view.h); the detection thread calls these.
   std::vector<DetectorSummary> summaries() const;
   // The learnt baselines of `detector`'s partitions matching `filter`, at most `limit`,
-  // by key; or "detector: ..." when there is no such detector.
+  // the largest first; or "detector: ..." when there is no such detector.
   std::string baselines(std::string_view detector, const PartitionFilter& filter, uint32_t limit,
                         BaselineList& out) const;
   // Forgets what `detector` has learnt and tracks: all of it (an empty filter: the

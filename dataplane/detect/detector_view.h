@@ -46,7 +46,7 @@ struct DetectorSummary {
 };
 
 struct BaselineList {
-  std::vector<PartitionBaseline> rows;  // by key
+  std::vector<PartitionBaseline> rows;  // the largest expected first, then by key
   uint32_t matched = 0;                 // before the limit
   std::string unit;
 };

@@ -82,6 +82,7 @@ TEST(SessionWatch, CountsByClientPortAndPerspective) {
   EXPECT_EQ(ports.rows[1].key.port, 25);
 
   const TopFailed perspectives = watch.top_failed({TopBy::kPerspective, 300, 10, {}});
+  EXPECT_EQ(perspectives.not_listed, 0u);  // no bound applies to the five perspectives
   ASSERT_EQ(perspectives.rows.size(), 2u);
   EXPECT_EQ(perspectives.rows[0].key.perspective, Perspective::kInbound);
   EXPECT_EQ(perspectives.rows[0].counts.failed, 2u);

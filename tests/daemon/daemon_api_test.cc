@@ -1,9 +1,13 @@
 // The API end to end: synwatchd receives a bundled attack capture over UDP while
 // synwatchctl and a real python3-grpcio client are subscribed to its alerts. Every
 // alert event the daemon writes to its alert log reaches both subscribers, and
-// synwatchctl's status and exporters agree with what the daemon counted.
+// synwatchctl's status and exporters agree with what the daemon counted. Its top failed
+// and session lookup agree with the session log; its detectors answer and reset.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <map>
 #include <regex>
 
 #include "tests/support/test_data.h"
@@ -96,6 +100,75 @@ TEST(ApiEndToEnd, SubscribersReceiveEveryAlertTheDaemonWrites) {
   if (!python) GTEST_SKIP() << "python3-grpcio or protoc missing: the Python subscriber was not run";
   EXPECT_EQ(py->wait(20s), 0) << testing::read_text(dir / "py.err");
   EXPECT_EQ(alert_events(testing::read_text(dir / "py.out")), written);
+}
+
+// A proto3 JSON uint64 (a string) or a missing field as a number.
+uint64_t u64(const nlohmann::json& j, const char* field) {
+  if (!j.contains(field)) return 0;
+  return j[field].is_string() ? std::stoull(j[field].get<std::string>()) : j[field].get<uint64_t>();
+}
+
+TEST(ApiEndToEnd, TopFailedAndLookupAgreeWithTheSessionLog) {
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-softflowd-v9.pcap";
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(7) + 1);
+  testing::UdpDaemon daemon(testing::test_port(7), 2, {"--api-listen", api, "--metrics-listen", ""});
+  testing::send_capture(capture, testing::test_port(7));
+  // Until the session log stops growing: what is decided by now is all the API knows.
+  std::vector<std::string> logged;
+  for (int quiet = 0; quiet < 4;) {
+    std::this_thread::sleep_for(500ms);
+    const auto now = daemon.sessions();
+    quiet = now.size() == logged.size() && !now.empty() ? quiet + 1 : 0;
+    logged = now;
+  }
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {SYNWATCHCTL_BINARY, "--server", api});
+    return testing::run_program(args);
+  };
+  const auto top = ctl({"top", "servers", "--window", "1h", "--limit", "1000", "--json"});
+  const auto top_table = ctl({"top", "ports"});
+  const auto detectors = ctl({"detectors", "--json"});
+  const auto baselines = ctl({"detectors", "baselines", "syn_flood"});
+  const auto reset = ctl({"detectors", "reset", "port_scan"});
+  const auto unknown = ctl({"detectors", "reset", "port_scam"});
+  ASSERT_EQ(top.status, 0) << top.err;
+  const nlohmann::json t = nlohmann::json::parse(top.out);
+  ASSERT_FALSE(t["entries"].empty()) << top.out;
+  const std::string worst = t["entries"][0]["address"];
+  const auto found = ctl({"sessions", worst, "--limit", "1000", "--json"});
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+
+  // Failed sessions per server in the log decided before the queries (the capture spans
+  // less than the hour's window).
+  std::map<std::string, uint64_t> failed;
+  uint64_t failed_total = 0, of_worst = 0;
+  for (const auto& line : logged) {
+    const nlohmann::json s = nlohmann::json::parse(line);
+    if (s["server"] == worst || s["client"] == worst) ++of_worst;
+    if (!s["failed"].get<bool>()) continue;
+    ++failed[s["server"].get<std::string>()];
+    ++failed_total;
+  }
+  EXPECT_EQ(u64(t, "failed"), failed_total);
+  EXPECT_EQ(u64(t, "not_listed"), 0u);
+  ASSERT_EQ(t["entries"].size(), failed.size());
+  for (const auto& e : t["entries"]) EXPECT_EQ(u64(e, "failed"), failed[e["address"]]) << e.dump();
+  EXPECT_NE(top_table.out.find("server port"), std::string::npos) << top_table.out;
+
+  ASSERT_EQ(found.status, 0) << found.err;
+  const nlohmann::json f = nlohmann::json::parse(found.out);
+  EXPECT_EQ(u64(f, "searched"), logged.size());
+  EXPECT_EQ(f["sessions"].size(), std::min<uint64_t>(of_worst, 1000));
+
+  ASSERT_EQ(detectors.status, 0) << detectors.err;
+  EXPECT_EQ(nlohmann::json::parse(detectors.out)["detectors"].size(), 11u);
+  EXPECT_EQ(baselines.status, 0) << baselines.err;
+  EXPECT_NE(baselines.out.find("connection attempts per interval"), std::string::npos) << baselines.out;
+  EXPECT_EQ(reset.status, 0) << reset.err;
+  EXPECT_NE(reset.out.find("port_scan reset"), std::string::npos) << reset.out;
+  EXPECT_NE(daemon.summary().find("change by ipv4:127.0.0.1:"), std::string::npos) << daemon.summary();
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("'port_scam' is not a detector"), std::string::npos) << unknown.err;
 }
 
 }  // namespace
