@@ -3,14 +3,17 @@
 // loopback port, real channels.
 #include "tests/api/api_fixture.h"
 
+#include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 #include <thread>
 
 #include "dataplane/pipeline/worker.h"
 #include "dataplane/replay/session_writer.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "synwatch/v1/alerts.grpc.pb.h"
 #include "synwatch/v1/configuration.grpc.pb.h"
 #include "synwatch/v1/statistics.grpc.pb.h"
@@ -47,6 +50,40 @@ TEST_F(Api, AnswersHealthChecksWithoutAToken) {
   grpc::health::v1::HealthCheckResponse r;
   ASSERT_TRUE(stub->Check(&context, {}, &r).ok());
   EXPECT_EQ(r.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// Server reflection (what grpcurl and grpc_cli use) lists every service and hands out
+// the files that define them.
+TEST_F(Api, DescribesItselfThroughServerReflection) {
+  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
+  grpc::ClientContext context;
+  authorize(context);
+  auto stream = stub->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  std::set<std::string> services;
+  for (const auto& s : response.list_services_response().service()) services.insert(s.name());
+  for (const char* name : {"synwatch.v1.Alerts", "synwatch.v1.Statistics", "synwatch.v1.Exporters",
+                           "synwatch.v1.Configuration", "synwatch.v1.Sessions", "synwatch.v1.Detectors",
+                           "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"})
+    EXPECT_EQ(services.count(name), 1u) << name;
+
+  request.set_file_containing_symbol("synwatch.v1.Sessions");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_GT(response.file_descriptor_response().file_descriptor_proto_size(), 0) << response.DebugString();
+  std::set<std::string> files;
+  for (const auto& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    files.insert(file.name());
+  }
+  EXPECT_EQ(files.count("synwatch/v1/sessions.proto"), 1u);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST_F(Api, ReportsTheDaemonItsWorkersAndItsSessions) {
