@@ -8,6 +8,7 @@
 #include <string>
 
 #include "control/alerts/alert_store.h"
+#include "control/config/config_applier.h"
 #include "control/config/config_store.h"
 #include "control/sessions/session_watch.h"
 
@@ -54,6 +55,7 @@ struct ApiSources {
   const config::ConfigStore& config;
   const DaemonStatus& status;
   detect::EngineRequests* detection = nullptr;  // null: detection is off
+  config::ConfigApplier* applier = nullptr;     // null: no changes at runtime
 };
 
 }  // namespace synwatch::control

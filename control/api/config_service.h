@@ -1,5 +1,5 @@
-// synwatch.v1.Configuration: the configuration in effect, and validation of a proposed
-// one (the same parser the daemon loads its file with).
+// synwatch.v1.Configuration: the configuration in effect, validation of a proposed one
+// (the same parser the daemon loads its file with), and applying one (ConfigApplier).
 #pragma once
 
 #include "control/api/api_sources.h"
@@ -14,6 +14,8 @@ class ConfigService final : public v1::Configuration::Service {
                          v1::GetConfigResponse* response) override;
   grpc::Status ValidateConfig(grpc::ServerContext* context, const v1::ValidateConfigRequest* request,
                               v1::ValidateConfigResponse* response) override;
+  grpc::Status ApplyConfig(grpc::ServerContext* context, const v1::ApplyConfigRequest* request,
+                           v1::ApplyConfigResponse* response) override;
 
  private:
   const ApiSources& sources_;

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "control/api/change_log.h"
+#include "control/config/change_log.h"
 #include "control/api/proto_convert.h"
 #include "control/api/token_auth.h"
 #include "dataplane/detect/detect_engine.h"
@@ -30,7 +30,7 @@ grpc::Status DetectorService::on_engine(std::function<void(detect::DetectEngine&
   switch (requests_->run(std::move(f), kAnswerTimeout)) {
     case detect::EngineRequests::Outcome::kDone: return grpc::Status::OK;
     case detect::EngineRequests::Outcome::kTimedOut:
-      return {grpc::StatusCode::DEADLINE_EXCEEDED, "the detection thread did not answer within 2 s"};
+      return {grpc::StatusCode::DEADLINE_EXCEEDED, "synwatchd's detection thread did not answer within 2 s"};
     case detect::EngineRequests::Outcome::kStopped: break;
   }
   return {grpc::StatusCode::UNAVAILABLE, "detection has stopped: synwatchd is stopping"};
@@ -87,7 +87,7 @@ grpc::Status DetectorService::ResetDetector(grpc::ServerContext* context, const 
   if (!problem->empty())
     return {problem->rfind("detector:", 0) == 0 ? grpc::StatusCode::NOT_FOUND : grpc::StatusCode::FAILED_PRECONDITION,
             *problem};
-  log_change(caller_of(*context), "reset detector " + request->detector() + " (" + filter_text(filter) + "): " +
+  config::log_change(caller_of(*context), "reset detector " + request->detector() + " (" + filter_text(filter) + "): " +
                                       std::to_string(*forgotten) + " forgotten");
   response->set_forgotten(*forgotten);
   return grpc::Status::OK;

@@ -18,6 +18,12 @@ ConfigStore::Snapshot ConfigStore::get() const {
   return {yaml_, source_, version_, etag_of(yaml_)};
 }
 
+uint64_t ConfigStore::commit(std::string yaml) {
+  std::lock_guard lock(mutex_);
+  yaml_ = std::move(yaml);
+  return ++version_;
+}
+
 std::string ConfigStore::validate(const std::string& yaml) {
   SynwatchConfig scratch;
   return parse_config(yaml, scratch);

@@ -25,6 +25,9 @@ class ConfigStore {
   // "" when `yaml` is a valid configuration, else "field: reason". Changes nothing.
   static std::string validate(const std::string& yaml);
 
+  // The daemon now runs with `yaml`: the next version. Returns it.
+  uint64_t commit(std::string yaml);
+
  private:
   mutable std::mutex mutex_;
   std::string yaml_, source_;

@@ -34,6 +34,8 @@ const char* code_name(grpc::StatusCode code) {
     case grpc::StatusCode::PERMISSION_DENIED: return "permission denied";
     case grpc::StatusCode::RESOURCE_EXHAUSTED: return "resource exhausted";
     case grpc::StatusCode::FAILED_PRECONDITION: return "failed precondition";
+    case grpc::StatusCode::ABORTED: return "aborted";
+    case grpc::StatusCode::UNAVAILABLE: return "unavailable";
     case grpc::StatusCode::UNIMPLEMENTED: return "unimplemented (is synwatchd older than synwatchctl?)";
     default: return "error";
   }
@@ -82,7 +84,10 @@ void CtlClient::prepare(grpc::ClientContext& context, bool streaming) const {
 }
 
 std::string CtlClient::explain(const grpc::Status& status) const {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+  // synwatchd's own refusals name it ("synwatchd is stopping"); gRPC's are the transport's.
+  const bool from_daemon = status.error_message().find("synwatchd") != std::string::npos;
+  if (!from_daemon && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED))
     return "cannot reach synwatchd at " + server_ + " (" + status.error_message() +
            "); is it running, and is api.listen this address?";
   return std::string(code_name(status.error_code())) + ": " + status.error_message();

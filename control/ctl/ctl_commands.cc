@@ -181,6 +181,34 @@ int alerts(const Call& c) {
   return follow(c, filter, last_seen);
 }
 
+bool read_file(const std::string& path, std::string& text) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  text = s.str();
+  return true;
+}
+
+int apply_config(const Call& c, const std::string& path) {
+  v1::ApplyConfigRequest request;
+  if (!read_file(path, *request.mutable_yaml())) return c.fail("cannot read '" + path + "'");
+  request.set_expected_version(c.options.expected_version);
+  request.set_dry_run(c.options.dry_run);
+  v1::ApplyConfigResponse r;
+  if (!unary<v1::Configuration>(c, &v1::Configuration::Stub::ApplyConfig, request, r)) return 1;
+  if (c.options.json) return c.json(r), 0;
+  if (r.changed().empty()) {
+    std::fprintf(c.out, "%s changes nothing (version %" PRIu64 ")\n", path.c_str(), r.version());
+    return 0;
+  }
+  std::fprintf(c.out, "%s version %" PRIu64 ", etag %s; %d setting%s:\n",
+               r.applied() ? "applied:" : "dry run, nothing applied: would leave", r.version(), r.etag().c_str(),
+               r.changed_size(), r.changed_size() == 1 ? "" : "s");
+  for (const auto& s : r.changed()) std::fprintf(c.out, "  %s\n", s.c_str());
+  return 0;
+}
+
 int config(const Call& c) {
   auto stub = v1::Configuration::NewStub(c.client.channel());
   const std::vector<std::string>& words = c.options.command;
@@ -193,15 +221,14 @@ int config(const Call& c) {
     std::fputs(r.yaml().c_str(), c.out);
     return 0;
   }
+  if (words.size() == 3 && words[1] == "apply") return apply_config(c, words[2]);
   if (words.size() == 3 && words[1] == "validate") {
-    std::ifstream in(words[2]);
-    if (!in) return c.fail("cannot read '" + words[2] + "'");
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    if (!read_file(words[2], text)) return c.fail("cannot read '" + words[2] + "'");
     grpc::ClientContext context;
     c.client.prepare(context);
     v1::ValidateConfigRequest request;
-    request.set_yaml(text.str());
+    request.set_yaml(text);
     v1::ValidateConfigResponse r;
     if (grpc::Status s = stub->ValidateConfig(&context, request, &r); !s.ok()) {
       if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) return c.fail(words[2] + ": " + s.error_message());
@@ -211,7 +238,7 @@ int config(const Call& c) {
     std::fprintf(c.out, "%s is valid\n", words[2].c_str());
     return 0;
   }
-  return c.fail("config: expected 'config get' or 'config validate FILE'");
+  return c.fail("config: expected 'config get', 'config validate FILE' or 'config apply FILE'");
 }
 
 int health(const Call& c) {

@@ -40,6 +40,11 @@ const char kCtlUsage[] =
     "                         --address/--port/--perspective only those partitions\n"
     "  config get             the configuration in effect, with its version\n"
     "  config validate FILE   check a configuration file against this daemon's parser\n"
+    "  config apply FILE      run with FILE's configuration now, without a restart: the\n"
+    "                         detectors' settings apply at once; other changes are refused\n"
+    "                         (they need a restart); the daemon's file is updated\n"
+    "      --dry-run          only say what would change\n"
+    "      --expected-version N  refuse if someone changed it since version N\n"
     "  health                 the gRPC health check (SERVING or not)\n"
     "\n"
     "Options:\n"
@@ -98,7 +103,7 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--server", "--token-file", "--tls-ca", "--tls-cert", "--tls-key",
                                           "--timeout", "--since", "--detector", "--severity", "--status",
-                                          "--address", "--limit", "--after", "--window", "--port", "--perspective"});
+                                          "--address", "--limit", "--after", "--window", "--port", "--perspective", "--expected-version"});
       !m.empty())
     return m;
   std::string_view value;
@@ -107,6 +112,7 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
     if (line.flag("-h") || line.flag("--help")) out.help = true;
     else if (line.flag("--json")) out.json = true;
     else if (line.flag("--all")) out.all = true;
+    else if (line.flag("--dry-run")) out.dry_run = true;
     else if (line.flag("--follow") || line.flag("-f")) out.follow = true;
     else if (line.option("--server", value)) out.server = value;
     else if (line.option("--token-file", value)) out.token_file = value;
@@ -124,6 +130,10 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
       if (!parse_duration(value, 3'600'000, window_ms) || window_ms < 60'000)
         return "--window: '" + std::string(value) + "' is not a duration from 1m to 1h";
       out.window_s = static_cast<uint32_t>(window_ms / 1000);
+    } else if (line.option("--expected-version", value)) {
+      uint32_t v = 0;
+      if (!parse_u32(value, v) || v == 0) return "--expected-version: '" + std::string(value) + "' is not a version";
+      out.expected_version = v;
     } else if (line.option("--port", value)) {
       if (!parse_u32(value, out.port) || out.port == 0 || out.port > 65535)
         return "--port: '" + std::string(value) + "' is not a port (1..65535)";

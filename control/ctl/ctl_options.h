@@ -32,6 +32,9 @@ struct CtlOptions {
   uint32_t window_s = 300;
   uint32_t port = 0;
   std::string perspective;
+  // config apply
+  bool dry_run = false;
+  uint64_t expected_version = 0;
 };
 
 // "" when valid, else "option: reason". `now_ms` turns --since 15m into a time.

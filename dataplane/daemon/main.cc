@@ -1,7 +1,8 @@
 // synwatchd: the appliance. Receives flow exports on DPDK ports (or kernel UDP
 // sockets), joins their records into TCP sessions on pinned worker cores, writes every
 // decided session and runs the detectors over them (alerts); an orderly stop on
-// SIGINT/SIGTERM loses no accepted session and evaluates every interval.
+// SIGINT/SIGTERM loses no accepted session and evaluates every interval. SIGHUP reloads
+// the configuration file the way the API's ApplyConfig does.
 #include <signal.h>
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "control/alerts/alert_store.h"
 #include "control/api/api_server.h"
@@ -26,10 +28,11 @@ namespace {
 
 using namespace synwatch;
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop{false}, g_reload{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
 void on_stop_signal(int) { g_stop.store(true, std::memory_order_relaxed); }
+void on_reload_signal(int) { g_reload.store(true, std::memory_order_relaxed); }
 
 void install_signal_handlers() {
   struct sigaction sa{};
@@ -37,6 +40,8 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_reload_signal;
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a closed output pipe is a write error, not a silent death
 }
 
@@ -60,6 +65,53 @@ std::string file_text(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+// SIGHUP: the configuration file again, through the applier (validated whole, refused
+// with the reason if it changes what only a restart can). Polled: a signal handler may
+// do nothing more than set the flag.
+class Reloader {
+ public:
+  Reloader(config::ConfigApplier& applier, std::string path) : applier_(applier), path_(std::move(path)) {
+    thread_ = std::thread([this] {
+      while (!done_.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (g_reload.exchange(false)) reload();
+      }
+    });
+  }
+  ~Reloader() {
+    done_ = true;
+    thread_.join();
+  }
+
+ private:
+  void reload() {
+    if (path_.empty()) {
+      daemon::warn({"SIGHUP: no configuration file to reload (started without --config)"});
+      return;
+    }
+    std::ifstream in(path_);
+    if (!in) {
+      daemon::warn({"SIGHUP: cannot read " + path_ + "; the configuration is unchanged"});
+      return;
+    }
+    config::ApplyRequest request;
+    request.yaml = file_text(path_);
+    request.write_back = false;
+    request.who = "SIGHUP";
+    const config::ApplyResult r = applier_.apply(request);
+    if (r.code != config::ApplyResult::Code::kOk)
+      daemon::warn({"SIGHUP: " + path_ + ": " + r.message});
+    else if (!r.applied)
+      std::fprintf(stderr, "synwatchd: SIGHUP: %s is unchanged (version %llu)\n", path_.c_str(),
+                   static_cast<unsigned long long>(r.version));
+  }
+
+  config::ConfigApplier& applier_;
+  const std::string path_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -126,12 +178,15 @@ int main(int argc, char** argv) {
     if (!metrics) daemon::warn({error + "; serving no metrics"});
     else std::fprintf(stderr, "synwatchd: metrics on http://%s/metrics\n", metrics->address().c_str());
   }
-  const config::ConfigStore config_store(file_text(options.config_file), options.config_file);
+  config::ConfigStore config_store(file_text(options.config_file), options.config_file);
   control::DaemonStatus daemon_status(SYNWATCH_VERSION, wall_ms());
   control::SessionWatch session_watch({config.api.recent_sessions, config.api.top_keys});
   detect::EngineRequests engine_requests;
-  const control::ApiSources api_sources{pipeline,     writer,        session_watch, alert_store,
-                                        config_store, daemon_status, engine ? &engine_requests : nullptr};
+  config::ConfigApplier config_applier(config_store, engine ? &engine_requests : nullptr);
+  const control::ApiSources api_sources{pipeline,      writer,
+                                        session_watch, alert_store,
+                                        config_store,  daemon_status,
+                                        engine ? &engine_requests : nullptr, &config_applier};
   std::unique_ptr<control::ApiServer> api;
   if (!config.api.listen.empty()) {
     api = control::ApiServer::start(config.api, api_sources, error);
@@ -144,6 +199,7 @@ int main(int argc, char** argv) {
                              &session_watch, &engine_requests,
                              [&daemon_status](const std::string& input) { daemon_status.set_input(input); }};
   daemon::RunReport report;
+  Reloader reloader(config_applier, options.config_file);
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
                        ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)
                        : daemon::run_dpdk(config, pipeline, outputs, g_stop, options.duration_s, report, error);

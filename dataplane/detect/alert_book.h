@@ -32,6 +32,7 @@ class AlertBook {
   bool is_open(std::string_view detector, const wire::IpAddress& source, const wire::IpAddress& target,
                uint16_t port, session::Perspective perspective) const;
 
+  void set_update_every(int64_t ms) { update_every_ms_ = ms; }
   uint64_t opened() const { return opened_; }
   uint64_t sent() const { return sent_; }  // alert lines: open, update and resolved
   uint64_t dropped() const { return dropped_; }  // could not be tracked: too many open

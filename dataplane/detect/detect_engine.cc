@@ -177,6 +177,24 @@ Interval DetectEngine::last_interval() const {
   return {std::max<int64_t>(next_ - 1, 0), int64_t{config_.interval_s} * 1000};
 }
 
+void DetectEngine::reconfigure(const DetectConfig& next) {
+  DetectConfig c = next;
+  c.enabled = config_.enabled;
+  c.interval_s = config_.interval_s;
+  c.keys_per_interval = config_.keys_per_interval;
+  c.contacts = config_.contacts;
+  c.tracked_keys = config_.tracked_keys;
+  c.partitions = config_.partitions;
+  c.snapshot_path = config_.snapshot_path;
+  c.snapshot_every_s = config_.snapshot_every_s;
+  c.login_ports = config_.login_ports;
+  // Assigned in place: the detectors and partials hold references to config_.
+  config_ = std::move(c);
+  allow_ = Allowlist(config_.allowlist);
+  book_.set_update_every(int64_t{config_.update_every_s} * 1000);
+  longest_window_ = longest_window_of(config_);
+}
+
 int64_t DetectEngine::evaluated_through_ms() const { return next_ > 0 ? last_interval().end_ms() : 0; }
 
 std::vector<DetectorSummary> DetectEngine::summaries() const {

@@ -54,6 +54,10 @@ class DetectEngine : public PartialChannel {
   // detector starts afresh), or the partitions matching `filter` (detectors with
   // baselines only). "" and how many keys went, or "field: reason".
   std::string reset(std::string_view detector, const PartitionFilter& filter, uint32_t& forgotten);
+  // Takes `next`'s detector parameters, allowlist and update interval (what
+  // config::applies_live() names); its sizes, interval, login ports and snapshot
+  // settings are those of a restart and are ignored. Learnt state and open alerts stay.
+  void reconfigure(const DetectConfig& next);
   // The end of the last evaluated interval, in flow time; 0 before the first.
   int64_t evaluated_through_ms() const;
 

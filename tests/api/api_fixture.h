@@ -95,7 +95,8 @@ class Api : public ::testing::Test {
   detect::EngineRequests requests_;
   std::atomic<bool> stop_serving_{false};
   std::thread serving_;
-  ApiSources sources_{pipeline_, writer_, watch_, alerts_, config_, status_, &requests_};
+  config::ConfigApplier applier_{config_, &requests_};
+  ApiSources sources_{pipeline_, writer_, watch_, alerts_, config_, status_, &requests_, &applier_};
   std::unique_ptr<ApiServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 

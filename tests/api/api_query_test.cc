@@ -1,8 +1,9 @@
-// The gRPC API in process, part two: Sessions (top failed, lookup) over the session watch
-// and Detectors (list, baselines, reset) through the detection thread's requests, with
-// their error paths, and the change log line a reset writes.
+// The gRPC API in process, part two: Sessions (top failed, lookup) over the session watch,
+// Detectors (list, baselines, reset) through the detection thread's requests, and
+// ApplyConfig, with their error paths and the change log line a reset writes.
 #include <gtest/gtest.h>
 
+#include "synwatch/v1/configuration.grpc.pb.h"
 #include "synwatch/v1/detectors.grpc.pb.h"
 #include "synwatch/v1/sessions.grpc.pb.h"
 #include "tests/api/api_fixture.h"
@@ -186,6 +187,35 @@ TEST_F(ApiQuery, SaysWhenDetectionIsOffOrHasStopped) {
   const grpc::Status disabled = call([&](grpc::ClientContext& c) { return off_stub->ListDetectors(&c, {}, &r); });
   EXPECT_EQ(disabled.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(disabled.error_message(), "detection is off (detectors.enabled: false)");
+}
+
+TEST_F(ApiQuery, AppliesConfigurationWithCanonicalCodes) {
+  auto stub = v1::Configuration::NewStub(channel_);
+  auto apply = [&](const std::string& yaml, uint64_t version, bool dry_run, v1::ApplyConfigResponse& r) {
+    v1::ApplyConfigRequest request;
+    request.set_yaml(yaml);
+    request.set_expected_version(version);
+    request.set_dry_run(dry_run);
+    return call([&](grpc::ClientContext& c) { return stub->ApplyConfig(&c, request, &r); });
+  };
+  const std::string next = "output:\n  sessions: /dev/null\ndetectors:\n  port_scan:\n    ports: 9\n";
+  v1::ApplyConfigResponse r;
+  ASSERT_TRUE(apply(next, 1, true, r).ok());
+  EXPECT_FALSE(r.applied());
+  ASSERT_EQ(r.changed_size(), 1);
+  EXPECT_EQ(r.changed(0), "detectors.port_scan.ports");
+  EXPECT_EQ(r.version(), 1u);
+
+  EXPECT_EQ(apply(next, 5, false, r).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(apply("detectors: [\n", 0, false, r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const grpc::Status restart = apply("output:\n  sessions: /tmp/elsewhere\n", 0, false, r);
+  EXPECT_EQ(restart.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(restart.error_message().rfind("output.sessions: only a restart", 0), 0u) << restart.error_message();
+  // The fixture's file lives in a directory that does not exist: nothing can be applied.
+  const grpc::Status unwritable = apply(next, 0, false, r);
+  EXPECT_EQ(unwritable.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(unwritable.error_message().find("nothing was applied"), std::string::npos) << unwritable.error_message();
+  EXPECT_EQ(config_.get().version, 1u);
 }
 
 }  // namespace

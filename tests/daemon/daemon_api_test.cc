@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <map>
 #include <regex>
 
@@ -47,9 +48,12 @@ TEST(ApiEndToEnd, SubscribersReceiveEveryAlertTheDaemonWrites) {
   const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-softflowd-v9.pcap";
   const fs::path dir = testing::scratch_dir("api-e2e");
   const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(6) + 1);
+  const fs::path config = dir / "synwatch.yaml";
+  const std::string yaml = "detectors:\n  port_scan:\n    ports: 15\n";
+  std::ofstream(config) << yaml;
   testing::UdpDaemon daemon(testing::test_port(6), 2,
-                            {"--api-listen", api, "--alerts-out", (dir / "alerts.jsonl").string(),
-                             "--metrics-listen", ""});
+                            {"--config", config.string(), "--api-listen", api, "--alerts-out",
+                             (dir / "alerts.jsonl").string(), "--metrics-listen", ""});
   ASSERT_NE(daemon.summary().find("API on " + api), std::string::npos) << daemon.summary();
 
   testing::Subprocess follower({SYNWATCHCTL_BINARY, "--server", api, "alerts", "--follow", "--json"},
@@ -64,6 +68,11 @@ TEST(ApiEndToEnd, SubscribersReceiveEveryAlertTheDaemonWrites) {
                                  api, (testing::source_dir() / "proto").string(), (dir / "py").string()},
         dir / "py.out", dir / "py.err");
     ASSERT_TRUE(wait_for_text(dir / "py.err", "subscribed")) << testing::read_text(dir / "py.err");
+    // Its configuration change is running, logged with who made it, and in the file.
+    EXPECT_NE(testing::read_text(dir / "py.err").find("applied version 2"), std::string::npos);
+    EXPECT_NE(daemon.summary().find("change by ipv4:127.0.0.1:"), std::string::npos) << daemon.summary();
+    EXPECT_NE(daemon.summary().find("configuration version 2"), std::string::npos) << daemon.summary();
+    EXPECT_EQ(testing::read_text(config), "detectors:\n  port_scan:\n    ports: 14\n");
   }
   // synwatchctl lists the (empty) history, then subscribes: give it that moment.
   std::this_thread::sleep_for(500ms);

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <string>
 
-namespace synwatch::control {
+namespace synwatch::config {
 
 inline void log_change(const std::string& who, const std::string& what) {
   std::fprintf(stderr, "synwatchd: change by %s: %s\n", who.c_str(), what.c_str());
 }
 
-}  // namespace synwatch::control
+}  // namespace synwatch::config

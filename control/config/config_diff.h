@@ -1,0 +1,24 @@
+// What a proposed configuration changes, setting by setting, and which of those changes
+// the running daemon can take without a restart.
+//
+// Settings are compared as the YAML says them (leaf paths such as
+// "detectors.port_scan.inbound.min_ports" or "detectors.allowlist[0].prefix"): a
+// setting added, removed or given another value is a change, even where the old and new
+// values mean the same (a default written out), which errs towards asking for a restart.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace synwatch::config {
+
+// The leaf paths whose values differ, sorted; "" for the whole document when one of the
+// two is not YAML at all (callers validate first).
+std::vector<std::string> changed_settings(const std::string& old_yaml, const std::string& new_yaml);
+
+// True for the settings a running daemon applies at once (the detectors' parameters,
+// allowlist and update interval); everything else (inputs, workers, table sizes, outputs,
+// listeners, credentials) takes effect at the next start.
+bool applies_live(const std::string& path);
+
+}  // namespace synwatch::config
