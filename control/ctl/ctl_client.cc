@@ -11,14 +11,6 @@
 namespace synwatch::ctl {
 namespace {
 
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return true;
-}
 
 std::string trimmed(const std::string& s) {
   const size_t first = s.find_first_not_of(" \t\r\n");
@@ -42,6 +34,15 @@ const char* code_name(grpc::StatusCode code) {
 }
 
 }  // namespace
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
 
 std::unique_ptr<CtlClient> CtlClient::create(const CtlOptions& options, std::string& error) {
   auto client = std::make_unique<CtlClient>();

@@ -31,4 +31,7 @@ class CtlClient {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// The whole of a file (a token, a configuration); false when it cannot be read.
+bool read_file(const std::string& path, std::string& out);
+
 }  // namespace synwatch::ctl

@@ -1,8 +1,6 @@
 #include "control/ctl/ctl_commands.h"
 
 #include <cinttypes>
-#include <fstream>
-#include <sstream>
 
 #include "control/ctl/ctl_call.h"
 #include "control/ctl/ctl_query_commands.h"
@@ -179,15 +177,6 @@ int alerts(const Call& c) {
   }
   if (!c.options.follow) return 0;
   return follow(c, filter, last_seen);
-}
-
-bool read_file(const std::string& path, std::string& text) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  text = s.str();
-  return true;
 }
 
 int apply_config(const Call& c, const std::string& path) {

@@ -44,6 +44,8 @@ const char kDaemonUsage[] =
     "  --version              print the version\n"
     "\n"
     "SIGINT or SIGTERM stops receiving, decides every live session, writes it and exits 0.\n"
+    "SIGHUP reloads the --config file: detector settings apply at once, other changes\n"
+    "are refused with a warning (they need a restart).\n"
     "Exit status: 0 success, 2 bad configuration or start-up failure.\n";
 
 std::string parse_daemon_options(int argc, const char* const* argv, DaemonOptions& out,

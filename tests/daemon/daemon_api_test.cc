@@ -180,5 +180,35 @@ TEST(ApiEndToEnd, TopFailedAndLookupAgreeWithTheSessionLog) {
   EXPECT_NE(unknown.err.find("'port_scam' is not a detector"), std::string::npos) << unknown.err;
 }
 
+// SIGHUP reloads the file: a detector change applies (a new version, logged); a file
+// that also changes what only a restart can is refused whole, named in a warning.
+TEST(ApiEndToEnd, SighupReloadsTheConfigurationFile) {
+  const fs::path dir = testing::scratch_dir("api-sighup");
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(5) + 1);
+  const fs::path config = dir / "synwatch.yaml";
+  std::ofstream(config) << "detectors:\n  port_scan:\n    ports: 15\n";
+  testing::UdpDaemon daemon(testing::test_port(5), 1,
+                            {"--config", config.string(), "--api-listen", api, "--metrics-listen", ""});
+  auto version = [&] {
+    const auto r = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "config", "get", "--json"});
+    return nlohmann::json::parse(r.out)["version"].get<std::string>();
+  };
+  auto reload = [&](const std::string& expect) {
+    daemon.signal(SIGHUP);
+    for (int i = 0; i < 500 && daemon.summary().find(expect) == std::string::npos; ++i)
+      std::this_thread::sleep_for(10ms);
+    return daemon.summary().find(expect) != std::string::npos;
+  };
+  EXPECT_EQ(version(), "1");
+  std::ofstream(config) << "detectors:\n  port_scan:\n    ports: 12\n";
+  EXPECT_TRUE(reload("change by SIGHUP: configuration version 2")) << daemon.summary();
+  EXPECT_EQ(version(), "2");
+  std::ofstream(config) << "detectors:\n  port_scan:\n    ports: 10\n  tracked_keys: 1024\n";
+  EXPECT_TRUE(reload("warning: SIGHUP: " + config.string() + ": detectors.tracked_keys: only a restart"))
+      << daemon.summary();
+  EXPECT_EQ(version(), "2");
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+}
+
 }  // namespace
 }  // namespace synwatch

@@ -42,6 +42,7 @@ class UdpDaemon {
       std::this_thread::sleep_for(10ms);
     }
   }
+  void signal(int sig) { process_.signal(sig); }
   // SIGTERM, then the exit status.
   int stop() {
     process_.signal(SIGTERM);
