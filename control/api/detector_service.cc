@@ -22,6 +22,13 @@ std::string filter_text(const detect::PartitionFilter& f) {
   return text.empty() ? "all of it" : text;
 }
 
+// The detector a request names (required) and its partition filter.
+grpc::Status target_of(const std::string& detector, const v1::PartitionFilter& in, detect::PartitionFilter& out) {
+  if (detector.empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "detector: required"};
+  if (std::string problem = from_proto(in, out); !problem.empty()) return {grpc::StatusCode::INVALID_ARGUMENT, problem};
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 grpc::Status DetectorService::on_engine(std::function<void(detect::DetectEngine&)> f) {
@@ -50,10 +57,8 @@ grpc::Status DetectorService::ListDetectors(grpc::ServerContext*, const v1::List
 
 grpc::Status DetectorService::ListBaselines(grpc::ServerContext*, const v1::ListBaselinesRequest* request,
                                             v1::ListBaselinesResponse* response) {
-  if (request->detector().empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "detector: required"};
   detect::PartitionFilter filter;
-  if (std::string problem = from_proto(request->filter(), filter); !problem.empty())
-    return {grpc::StatusCode::INVALID_ARGUMENT, problem};
+  if (grpc::Status s = target_of(request->detector(), request->filter(), filter); !s.ok()) return s;
   const uint32_t limit = request->limit() == 0 ? 100 : request->limit();
   if (limit > 10000)
     return {grpc::StatusCode::INVALID_ARGUMENT, "limit: " + std::to_string(request->limit()) + " is above 10000"};
@@ -74,10 +79,8 @@ grpc::Status DetectorService::ListBaselines(grpc::ServerContext*, const v1::List
 
 grpc::Status DetectorService::ResetDetector(grpc::ServerContext* context, const v1::ResetDetectorRequest* request,
                                             v1::ResetDetectorResponse* response) {
-  if (request->detector().empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "detector: required"};
   detect::PartitionFilter filter;
-  if (std::string problem = from_proto(request->filter(), filter); !problem.empty())
-    return {grpc::StatusCode::INVALID_ARGUMENT, problem};
+  if (grpc::Status s = target_of(request->detector(), request->filter(), filter); !s.ok()) return s;
   auto forgotten = std::make_shared<uint32_t>(0);
   auto problem = std::make_shared<std::string>();
   grpc::Status status = on_engine([forgotten, problem, detector = request->detector(), filter](detect::DetectEngine& engine) {
