@@ -16,8 +16,8 @@ build_packages=(
 )
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
 # (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS
-# test certificates.
-test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl)
+# test certificates, rsyslog (a syslog collector for the alert sink) and logrotate.
+test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl rsyslog logrotate)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")

@@ -346,11 +346,33 @@ void parse_detectors(const YAML::Node& n, detect::DetectConfig& d) {
   if (std::string problem = d.validate(); !problem.empty()) throw ConfigError{"detectors." + problem};
 }
 
+void parse_syslog(const YAML::Node& n, const std::string& field, daemon::SyslogConfig& s) {
+  each_key(n, field, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "address") s.address = read_string(v, f);
+    else if (key == "transport") {
+      const std::string t = read_string(v, f);
+      if (t == "udp") s.transport = daemon::SyslogConfig::Transport::kUdp;
+      else if (t == "tcp") s.transport = daemon::SyslogConfig::Transport::kTcp;
+      else fail(f, "'" + t + "': expected udp or tcp");
+    } else if (key == "facility") {
+      const std::string name = read_string(v, f);
+      if (!daemon::parse_syslog_facility(name, s.facility))
+        fail(f, "'" + name + "': expected a facility name (daemon, local0 .. local7, ...)");
+    } else if (key == "hostname") s.hostname = read_string(v, f);
+    else if (key == "app_name") s.app_name = read_string(v, f);
+    else return false;
+    return true;
+  });
+  if (!s.enabled()) fail(field + ".address", "missing");
+}
+
 void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
   each_key(n, "output", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "sessions") o.sessions = read_string(v, f);
     else if (key == "alerts") o.alerts = read_string(v, f);
     else if (key == "flush_interval_ms") o.flush_interval_ms = read_u32(v, f);
+    else if (key == "alert_queue") o.alert_queue = read_u32(v, f);
+    else if (key == "syslog") parse_syslog(v, f, o.syslog);
     else return false;
     return true;
   });

@@ -12,6 +12,7 @@
 
 #include "dataplane/pipeline/worker.h"
 #include "control/alerts/alert_store.h"
+#include "control/sinks/alert_sinks.h"
 #include "dataplane/replay/session_writer.h"
 
 namespace synwatch::control {
@@ -20,12 +21,25 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
+namespace {
+
+// One sample of `family`: a gauge or a counter as the family is.
+void add_sample(MetricFamily& family, double value, std::vector<ClientMetric::Label> labels) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  if (family.type == MetricType::Gauge) m.gauge.value = value;
+  else m.counter.value = value;
+  family.metric.push_back(std::move(m));
+}
+
+}  // namespace
+
 // Reads the workers' published stats at each scrape.
 class PipelineCollector : public prometheus::Collectable {
  public:
   PipelineCollector(const pipeline::Pipeline& pipeline, const replay::SessionWriter& sessions,
-                    const AlertStore* alerts)
-      : pipeline_(pipeline), sessions_(sessions), alerts_(alerts) {}
+                    const AlertStore* alerts, const sinks::AlertSinks* sinks)
+      : pipeline_(pipeline), sessions_(sessions), alerts_(alerts), sinks_(sinks) {}
 
   std::vector<MetricFamily> Collect() const override {
     MetricFamily datagrams{"synwatch_datagrams_total", "Export datagrams decoded.", MetricType::Counter, {}};
@@ -52,12 +66,8 @@ class PipelineCollector : public prometheus::Collectable {
       const pipeline::WorkerStats s = pipeline_.worker(i).stats().read();
       const std::string worker = std::to_string(i);
       auto counter = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
-        ClientMetric m;
-        m.label = {{"worker", worker}};
-        m.label.insert(m.label.end(), labels.begin(), labels.end());
-        if (f.type == MetricType::Gauge) m.gauge.value = v;
-        else m.counter.value = v;
-        f.metric.push_back(std::move(m));
+        labels.insert(labels.begin(), {"worker", worker});
+        add_sample(f, v, std::move(labels));
       };
       counter(datagrams, double(s.datagrams));
       counter(records, double(s.records));
@@ -74,6 +84,7 @@ class PipelineCollector : public prometheus::Collectable {
     std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
     add_sessions(out);
     if (alerts_ != nullptr) add_alerts(out);
+    if (sinks_ != nullptr) add_sinks(out);
     return out;
   }
 
@@ -128,10 +139,7 @@ class PipelineCollector : public prometheus::Collectable {
         }
     auto single = [&](const char* name, const char* help, MetricType type, double value) {
       MetricFamily f{name, help, type, {}};
-      ClientMetric m;
-      if (type == MetricType::Gauge) m.gauge.value = value;
-      else m.counter.value = value;
-      f.metric.push_back(std::move(m));
+      add_sample(f, value, {});
       out.push_back(std::move(f));
     };
     out.push_back(std::move(events));
@@ -144,15 +152,44 @@ class PipelineCollector : public prometheus::Collectable {
            MetricType::Counter, double(alerts_->subscriber_missed()));
   }
 
+  void add_sinks(std::vector<MetricFamily>& out) const {
+    MetricFamily delivered{"synwatch_alert_sink_delivered_total",
+                           "Alert events a sink (the alerts file, syslog) delivered.", MetricType::Counter, {}};
+    MetricFamily dropped{"synwatch_alert_sink_dropped_total",
+                         "Alert events a sink did not deliver: its queue was full (it fell behind) or the "
+                         "delivery failed (a write error, the syslog collector away).",
+                         MetricType::Counter, {}};
+    MetricFamily queued{"synwatch_alert_sink_queue_events", "Alert events waiting in a sink's queue.",
+                        MetricType::Gauge, {}};
+    MetricFamily capacity{"synwatch_alert_sink_queue_capacity",
+                          "Alert events a sink's queue can hold (output.alert_queue).", MetricType::Gauge, {}};
+    for (const auto& outbox : sinks_->outboxes()) {
+      const sinks::OutboxCounts c = outbox->counts();
+      auto add = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
+        labels.insert(labels.begin(), {"sink", outbox->name()});
+        add_sample(f, v, std::move(labels));
+      };
+      add(delivered, double(c.delivered));
+      add(dropped, double(c.dropped_queue_full), {{"reason", "queue_full"}});
+      add(dropped, double(c.failed), {{"reason", "delivery_failed"}});
+      add(queued, c.queued);
+      add(capacity, outbox->capacity());
+    }
+    if (sinks_->outboxes().empty()) return;
+    for (MetricFamily* f : {&delivered, &dropped, &queued, &capacity}) out.push_back(std::move(*f));
+  }
+
   const pipeline::Pipeline& pipeline_;
   const replay::SessionWriter& sessions_;
   const AlertStore* alerts_;
+  const sinks::AlertSinks* sinks_;
 };
 
 
 std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& listen, const pipeline::Pipeline& pipeline,
                                                         const replay::SessionWriter& sessions,
-                                                        const AlertStore* alerts, std::string& error) {
+                                                        const AlertStore* alerts, const sinks::AlertSinks* sinks,
+                                                        std::string& error) {
   std::unique_ptr<MetricsExporter> m(new MetricsExporter());
   try {
     m->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -162,7 +199,7 @@ std::unique_ptr<MetricsExporter> MetricsExporter::start(const std::string& liste
     return nullptr;
   }
   m->host_ = listen.substr(0, listen.rfind(':'));
-  m->collector_ = std::make_shared<PipelineCollector>(pipeline, sessions, alerts);
+  m->collector_ = std::make_shared<PipelineCollector>(pipeline, sessions, alerts, sinks);
   m->exposer_->RegisterCollectable(m->collector_);
   return m;
 }

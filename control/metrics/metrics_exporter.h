@@ -21,6 +21,9 @@ class Pipeline;
 namespace synwatch::replay {
 class SessionWriter;
 }
+namespace synwatch::sinks {
+class AlertSinks;
+}
 
 namespace synwatch::control {
 
@@ -33,10 +36,11 @@ class MetricsExporter {
   // it cannot bind. `sessions`: the writer whose published tally gives the decided
   // sessions by state and perspective.
   // `alerts` (may be null): the alert events by detector, severity and status, and the
-  // API's subscribers.
+  // API's subscribers. `sinks` (may be null): what the alert file and syslog delivered,
+  // dropped and hold.
   static std::unique_ptr<MetricsExporter> start(const std::string& listen, const pipeline::Pipeline& pipeline,
                                                 const replay::SessionWriter& sessions, const AlertStore* alerts,
-                                                std::string& error);
+                                                const sinks::AlertSinks* sinks, std::string& error);
   ~MetricsExporter();
 
   // Where it listens, HOST:PORT with the port it was given (`listen` may ask for 0).

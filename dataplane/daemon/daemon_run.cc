@@ -30,7 +30,11 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
   const std::chrono::milliseconds interval(output.flush_interval_ms);
   writer_ = std::thread([&pipeline, &outputs, interval] {
     session::SessionFanout sinks{&outputs.sessions, outputs.watch};
-    pipeline::drain_sessions(pipeline, sinks, [&] { outputs.sessions.flush_every(interval); });
+    pipeline::drain_sessions(pipeline, sinks, [&] {
+      outputs.sessions.flush_every(interval);
+      if (outputs.sessions_file != nullptr && outputs.sessions_file->reopen_if_requested(stderr))
+        outputs.sessions.set_output(outputs.sessions_file->stream());
+    });
     outputs.sessions.publish();
   });
   if (outputs.detection != nullptr)

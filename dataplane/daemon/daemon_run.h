@@ -16,6 +16,7 @@
 #include "dataplane/detect/snapshot_keeper.h"
 #include "dataplane/pipeline/worker.h"
 #include "dataplane/replay/alert_writer.h"
+#include "dataplane/replay/output_file.h"
 #include "dataplane/replay/session_writer.h"
 #include "dataplane/wire/input_counters.h"
 
@@ -38,6 +39,7 @@ struct RunOutputs {
   detect::EngineRequests* requests = nullptr;   // the API's way to the detection engine
   // Told what the input is once it is open (the API's status).
   std::function<void(const std::string& input)> on_input;
+  replay::OutputFile* sessions_file = nullptr;  // reopened by the writer thread when asked
 };
 
 // The threads beside the workers (not on dataplane cores): the session writer, flushing

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "dataplane/common/setting_bounds.h"
 
@@ -80,7 +81,44 @@ std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const
 }
 
 std::string OutputConfig::validate() const {
-  return check_bounds({{"flush_interval_ms", flush_interval_ms, 10, 60000}});
+  if (std::string problem = check_bounds({{"flush_interval_ms", flush_interval_ms, 10, 60000},
+                                          {"alert_queue", alert_queue, 16, 1u << 20},
+                                          {"syslog.facility", syslog.facility, 0, 23}});
+      !problem.empty())
+    return problem;
+  if (!syslog.enabled()) return {};
+  const size_t colon = syslog.address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == syslog.address.size())
+    return "syslog.address: '" + syslog.address + "': expected HOST:PORT or [IPv6]:PORT";
+  const std::string port = syslog.address.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) == 0 ||
+      std::stoul(port) > 65535)
+    return "syslog.address: '" + port + "' is not a port (1..65535)";
+  // RFC 5424 section 6: HOSTNAME at most 255 and APP-NAME at most 48 printable
+  // characters, no spaces.
+  auto printable = [](const std::string& s) {
+    for (unsigned char c : s)
+      if (c < 33 || c > 126) return false;
+    return true;
+  };
+  if (syslog.hostname.size() > 255 || !printable(syslog.hostname))
+    return "syslog.hostname: at most 255 printable ASCII characters without spaces";
+  if (syslog.app_name.empty() || syslog.app_name.size() > 48 || !printable(syslog.app_name))
+    return "syslog.app_name: 1 to 48 printable ASCII characters without spaces";
+  return {};
+}
+
+bool parse_syslog_facility(const std::string& name, uint32_t& code) {
+  static const char* const kNames[] = {"kern",     "user",   "mail",   "daemon", "auth",   "syslog",
+                                       "lpr",      "news",   "uucp",   "cron",   "authpriv", "ftp",
+                                       "ntp",      "audit",  "alert",  "clock",  "local0", "local1",
+                                       "local2",   "local3", "local4", "local5", "local6", "local7"};
+  for (uint32_t i = 0; i < std::size(kNames); ++i)
+    if (name == kNames[i]) {
+      code = i;
+      return true;
+    }
+  return false;
 }
 
 uint32_t machine_cpu_count() {

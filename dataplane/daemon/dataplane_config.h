@@ -54,12 +54,33 @@ struct DataplaneConfig {
   std::string validate(uint32_t cpu_count, bool need_input) const;
 };
 
+// Alerts to a syslog collector as RFC 5424 messages: over UDP (RFC 5426, one message a
+// datagram) or TCP (RFC 6587 octet counting).
+struct SyslogConfig {
+  enum class Transport { kUdp, kTcp };
+  std::string address;  // HOST:PORT or [IPv6]:PORT; "" sends none
+  Transport transport = Transport::kUdp;
+  uint32_t facility = 16;  // local0 (RFC 5424 section 6.2.1)
+  std::string hostname;    // "": this machine's name
+  std::string app_name = "synwatch";
+  bool enabled() const { return !address.empty(); }
+};
+
 struct OutputConfig {
-  std::string sessions = "-";  // JSON lines; "-" is standard output, "" writes none
-  std::string alerts;          // JSON lines, once detectors exist; "" writes none
+  // JSON lines files, appended to and reopened on SIGHUP (logrotate); "-" is standard
+  // output, "" writes none.
+  std::string sessions = "-";
+  std::string alerts;
   uint32_t flush_interval_ms = 1000;
+  // Alert events waiting for each slow sink (the alerts file, syslog); past it, the
+  // newest are dropped and counted, and the detectors never wait.
+  uint32_t alert_queue = 4096;
+  SyslogConfig syslog;
   std::string validate() const;
 };
+
+// Facility names of RFC 5424 section 6.2.1 ("daemon", "local0", ...); false if unknown.
+bool parse_syslog_facility(const std::string& name, uint32_t& code);
 
 // The CPUs of this machine (configured, online or not).
 uint32_t machine_cpu_count();

@@ -1,13 +1,15 @@
 // synwatchd: the appliance. Receives flow exports on DPDK ports (or kernel UDP
 // sockets), joins their records into TCP sessions on pinned worker cores, writes every
 // decided session and runs the detectors over them (alerts); an orderly stop on
-// SIGINT/SIGTERM loses no accepted session and evaluates every interval. SIGHUP reloads
-// the configuration file the way the API's ApplyConfig does.
+// SIGINT/SIGTERM loses no accepted session and evaluates every interval. SIGHUP reopens
+// the output files (logrotate) and reloads the configuration file the way the API's
+// ApplyConfig does.
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <cstdio>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "control/config/config_store.h"
 #include "control/metrics/metrics_exporter.h"
 #include "control/sessions/session_watch.h"
+#include "control/sinks/alert_sinks.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/replay/replay_summary.h"
@@ -50,14 +53,6 @@ int fail(const std::string& message) {
   return 2;
 }
 
-std::FILE* open_output(const std::string& path, std::string& error) {
-  if (path.empty()) return nullptr;
-  if (path == "-") return stdout;
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) error = "cannot write '" + path + "'";
-  return f;
-}
-
 std::string file_text(const std::string& path) {
   if (path.empty()) return {};
   std::ifstream in(path);
@@ -66,12 +61,14 @@ std::string file_text(const std::string& path) {
   return text.str();
 }
 
-// SIGHUP: the configuration file again, through the applier (validated whole, refused
-// with the reason if it changes what only a restart can). Polled: a signal handler may
-// do nothing more than set the flag.
+// SIGHUP: the output files opened again by path (each by the thread that writes it),
+// then the configuration file through the applier (validated whole, refused with the
+// reason if it changes what only a restart can). Polled: a signal handler may do
+// nothing more than set the flag.
 class Reloader {
  public:
-  Reloader(config::ConfigApplier& applier, std::string path) : applier_(applier), path_(std::move(path)) {
+  Reloader(config::ConfigApplier& applier, std::string path, std::function<void()> reopen_outputs)
+      : applier_(applier), path_(std::move(path)), reopen_outputs_(std::move(reopen_outputs)) {
     thread_ = std::thread([this] {
       while (!done_.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -86,10 +83,9 @@ class Reloader {
 
  private:
   void reload() {
-    if (path_.empty()) {
-      daemon::warn({"SIGHUP: no configuration file to reload (started without --config)"});
-      return;
-    }
+    reopen_outputs_();
+    std::fprintf(stderr, "synwatchd: SIGHUP: reopening the output files\n");
+    if (path_.empty()) return;  // started without --config: nothing to reload
     std::ifstream in(path_);
     if (!in) {
       daemon::warn({"SIGHUP: cannot read " + path_ + "; the configuration is unchanged"});
@@ -109,6 +105,7 @@ class Reloader {
 
   config::ConfigApplier& applier_;
   const std::string path_;
+  const std::function<void()> reopen_outputs_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
@@ -144,24 +141,23 @@ int main(int argc, char** argv) {
   }
 
   std::string error;
-  std::FILE* sessions_out = open_output(config.output.sessions, error);
-  if (!error.empty()) return fail("output.sessions: " + error);
-  std::FILE* alerts_out = open_output(config.output.alerts, error);
-  if (!error.empty()) return fail("output.alerts: " + error);
-  static char buffer[1 << 20];
-  if (sessions_out != nullptr) std::setvbuf(sessions_out, buffer, _IOFBF, sizeof buffer);
-  // Alerts are few and someone may be waiting for them: each line goes out at once.
-  if (alerts_out != nullptr) std::setvbuf(alerts_out, nullptr, _IOLBF, 0);
+  replay::OutputFile sessions_out(1 << 20);
+  if (!sessions_out.open(config.output.sessions, error)) return fail("output.sessions: " + error);
+  // The alerts file and syslog, each on its own thread behind a bounded queue.
+  sinks::AlertSinks slow_sinks;
+  if (!slow_sinks.open(config.output, stderr, error)) return fail(error);
 
   install_signal_handlers();
 
   const uint32_t workers = config.dataplane.workers();
   pipeline::Pipeline pipeline(workers, config.decoder, config.sessions,
                               config.dataplane.handoff_ring_size, &config.detect);
-  replay::SessionWriter writer(sessions_out);
-  replay::AlertWriter alerts(alerts_out);
+  replay::SessionWriter writer(sessions_out.stream());
+  replay::AlertWriter alerts(nullptr);  // counts for the summary
   control::AlertStore alert_store(config.api.alert_history);
-  detect::AlertFanout alert_sinks{&alerts, &alert_store};
+  std::vector<detect::AlertSink*> alert_destinations{&alerts, &alert_store};
+  for (detect::AlertSink* s : slow_sinks.sinks()) alert_destinations.push_back(s);
+  detect::AlertFanout alert_sinks(alert_destinations);
   std::unique_ptr<detect::DetectEngine> engine;
   if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alert_sinks);
   std::unique_ptr<detect::SnapshotKeeper> snapshots;
@@ -173,7 +169,8 @@ int main(int argc, char** argv) {
   // /metrics from the start: a scrape before the first packet shows a running daemon.
   std::unique_ptr<control::MetricsExporter> metrics;
   if (!config.metrics.listen.empty()) {
-    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, writer, &alert_store, error);
+    metrics = control::MetricsExporter::start(config.metrics.listen, pipeline, writer, &alert_store, &slow_sinks,
+                                              error);
     if (!metrics && config.metrics.listen_set) return fail(error);
     if (!metrics) daemon::warn({error + "; serving no metrics"});
     else std::fprintf(stderr, "synwatchd: metrics on http://%s/metrics\n", metrics->address().c_str());
@@ -197,9 +194,13 @@ int main(int argc, char** argv) {
   }
   daemon::RunOutputs outputs{writer, engine.get(), engine ? &alerts : nullptr, snapshots.get(),
                              &session_watch, &engine_requests,
-                             [&daemon_status](const std::string& input) { daemon_status.set_input(input); }};
+                             [&daemon_status](const std::string& input) { daemon_status.set_input(input); },
+                             &sessions_out};
   daemon::RunReport report;
-  Reloader reloader(config_applier, options.config_file);
+  Reloader reloader(config_applier, options.config_file, [&] {
+    sessions_out.request_reopen();
+    slow_sinks.request_reopen();
+  });
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
                        ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)
                        : daemon::run_dpdk(config, pipeline, outputs, g_stop, options.duration_s, report, error);
@@ -207,11 +208,16 @@ int main(int argc, char** argv) {
   if (!ran) return fail(error);
 
   int status = 0;
-  if (sessions_out != nullptr && std::fflush(sessions_out) != 0)
-    status = fail("output.sessions: write failed");
-  if (sessions_out != nullptr && sessions_out != stdout) std::fclose(sessions_out);
-  if (alerts_out != nullptr && std::fflush(alerts_out) != 0) status = fail("output.alerts: write failed");
-  if (alerts_out != nullptr && alerts_out != stdout) std::fclose(alerts_out);
+  if (!sessions_out.close()) status = fail("output.sessions: write failed");
+  slow_sinks.close();  // the detectors are done: deliver what the queues hold
+  for (const auto& outbox : slow_sinks.outboxes()) {
+    const sinks::OutboxCounts c = outbox->counts();
+    if (c.failed + c.dropped_queue_full == 0) continue;
+    std::fprintf(stderr, "synwatchd: %s sink: %llu alert events not delivered (%llu failed, %llu dropped: queue full)\n",
+                 outbox->name().c_str(), static_cast<unsigned long long>(c.failed + c.dropped_queue_full),
+                 static_cast<unsigned long long>(c.failed), static_cast<unsigned long long>(c.dropped_queue_full));
+    if (outbox->name() == "file") status = 2;
+  }
   if (!options.quiet) daemon::print_run_summary(stderr, pipeline, outputs, report);
   return status;
 }

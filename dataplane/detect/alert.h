@@ -58,7 +58,7 @@ class AlertSink {
 // Hands each alert to several sinks in turn (the alert log, the API's store).
 class AlertFanout : public AlertSink {
  public:
-  explicit AlertFanout(std::initializer_list<AlertSink*> sinks) : sinks_(sinks) {}
+  explicit AlertFanout(std::vector<AlertSink*> sinks) : sinks_(std::move(sinks)) {}
   void on_alert(const Alert& alert) override {
     for (AlertSink* s : sinks_) s->on_alert(alert);
   }

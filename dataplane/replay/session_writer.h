@@ -19,6 +19,8 @@ class SessionWriter : public session::SessionSink {
   // Flushes what was written if `interval` has passed since the last flush (live
   // output reaches readers of the file without waiting for a full buffer).
   void flush_every(std::chrono::milliseconds interval);
+  // The writer's thread: lines go to `out` from now on (the file was reopened).
+  void set_output(std::FILE* out) { out_ = out; }
 
   SessionTally tally;
   // Any thread: the tally as the writer last published it (from flush_every(), at

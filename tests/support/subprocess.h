@@ -26,6 +26,7 @@ class Subprocess {
   // child is then killed).
   int wait(std::chrono::milliseconds timeout);
   bool running();
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

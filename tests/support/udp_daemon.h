@@ -52,6 +52,8 @@ class UdpDaemon {
     return sorted_lines(read_text(dir_ / "sessions.jsonl"));
   }
   std::string summary() const { return read_text(dir_ / "err"); }
+  const fs::path& dir() const { return dir_; }
+  pid_t pid() const { return process_.pid(); }
 
  private:
   static std::vector<std::string> arguments(uint16_t port, uint32_t workers, const fs::path& sessions,
@@ -66,9 +68,10 @@ class UdpDaemon {
   Subprocess process_;
 };
 
-// Sends a capture's export datagrams to the loopback address of `source`'s family
-// (127.0.0.1 or ::1), port `port`, from `source` (a loopback address).
-inline void send_capture(const fs::path& capture, uint16_t port, const char* source = "127.0.0.1") {
+// Sends export datagrams to the loopback address of `source`'s family (127.0.0.1 or
+// ::1), port `port`, from `source` (a loopback address), at an exporter's pace.
+inline void send_datagrams(const std::vector<CapturedDatagram>& datagrams, uint16_t port,
+                           const char* source = "127.0.0.1") {
   const bool v6 = std::string(source).find(':') != std::string::npos;
   const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(fd, 0);
@@ -92,13 +95,18 @@ inline void send_capture(const fs::path& capture, uint16_t port, const char* sou
     length = sizeof(sockaddr_in);
   }
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&from), length), 0) << source;
-  for (const auto& d : read_datagrams(capture)) {
+  for (const auto& d : datagrams) {
     ASSERT_EQ(::sendto(fd, d.payload.data(), d.payload.size(), 0, reinterpret_cast<sockaddr*>(&to),
                        length),
               static_cast<ssize_t>(d.payload.size()));
     std::this_thread::sleep_for(1ms);  // the pace of an exporter, not a flood
   }
   ::close(fd);
+}
+
+// All of a capture's export datagrams, as send_datagrams() sends them.
+inline void send_capture(const fs::path& capture, uint16_t port, const char* source = "127.0.0.1") {
+  send_datagrams(read_datagrams(capture), port, source);
 }
 
 }  // namespace synwatch::testing

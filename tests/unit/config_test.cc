@@ -77,6 +77,18 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
        "metrics.listen: '::1:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
       {"metrics: {listen: \"127.0.0.1:99999\"}", "metrics.listen: '99999' is not a port (0..65535)"},
       {"metrics: {port: 9610}", "metrics.port: unknown setting"},
+      {"output: {syslog: {facility: local0}}", "output.syslog.address: missing"},
+      {"output: {syslog: {address: \"127.0.0.1\"}}",
+       "output.syslog.address: '127.0.0.1': expected HOST:PORT or [IPv6]:PORT"},
+      {"output: {syslog: {address: \"127.0.0.1:70000\"}}", "output.syslog.address: '70000' is not a port (1..65535)"},
+      {"output: {syslog: {address: \"127.0.0.1:514\", transport: tls}}",
+       "output.syslog.transport: 'tls': expected udp or tcp"},
+      {"output: {syslog: {address: \"127.0.0.1:514\", facility: local9}}",
+       "output.syslog.facility: 'local9': expected a facility name (daemon, local0 .. local7, ...)"},
+      {"output: {syslog: {address: \"127.0.0.1:514\", app_name: \"syn watch\"}}",
+       "output.syslog.app_name: 1 to 48 printable ASCII characters without spaces"},
+      {"output: {syslog: {address: \"127.0.0.1:514\", port: 514}}", "output.syslog.port: unknown setting"},
+      {"output: {alert_queue: 8}", "output.alert_queue: 8 is outside 16..1048576"},
       {"detectors: {port_scan: {ports: 1}}", "detectors.port_scan.ports: 1 is outside 2..65535"},
       {"detectors: {port_scan: {inbound: {window_s: x}}}",
        "detectors.port_scan.inbound.window_s: 'x' is not a whole number"},
@@ -162,7 +174,11 @@ dataplane:
   udp_listen: ["0.0.0.0", "2001:db8::1"]
   udp_ports: [9995]
   ports: [{device: "net_pcap0,rx_pcap=/tmp/x.pcap"}]
-output: {sessions: /var/log/synwatch/sessions.jsonl, flush_interval_ms: 250}
+output:
+  sessions: /var/log/synwatch/sessions.jsonl
+  flush_interval_ms: 250
+  alert_queue: 1000
+  syslog: {address: "[2001:db8::514]:6514", transport: tcp, facility: daemon, hostname: fw1, app_name: sw}
 )";
   ASSERT_EQ(parse_config(yaml, c, 8), "");
   EXPECT_EQ(c.dataplane.input, daemon::InputKind::kUdp);
@@ -173,6 +189,12 @@ output: {sessions: /var/log/synwatch/sessions.jsonl, flush_interval_ms: 250}
   EXPECT_EQ(c.dataplane.ports[0].port_name(), "net_pcap0");
   EXPECT_FALSE(c.dataplane.ports[0].is_pci());
   EXPECT_EQ(c.output.flush_interval_ms, 250u);
+  EXPECT_EQ(c.output.alert_queue, 1000u);
+  EXPECT_EQ(c.output.syslog.address, "[2001:db8::514]:6514");
+  EXPECT_EQ(c.output.syslog.transport, daemon::SyslogConfig::Transport::kTcp);
+  EXPECT_EQ(c.output.syslog.facility, 3u);
+  EXPECT_EQ(c.output.syslog.hostname, "fw1");
+  EXPECT_EQ(c.output.syslog.app_name, "sw");
   // Four CPUs: lcore 5 is out of range, and nothing changes.
   SynwatchConfig small;
   EXPECT_EQ(parse_config(yaml, small, 4),
