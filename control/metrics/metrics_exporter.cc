@@ -62,8 +62,11 @@ class PipelineCollector : public prometheus::Collectable {
                         "Events worth counting that lose nothing, by layer and event (docs/counters.md).",
                         MetricType::Counter, {}};
 
+    // On the heap, read once per scrape: see StatsSlot::read_into.
+    std::vector<pipeline::WorkerStats> stats(pipeline_.size());
+    for (uint32_t i = 0; i < pipeline_.size(); ++i) pipeline_.worker(i).stats().read_into(stats[i]);
     for (uint32_t i = 0; i < pipeline_.size(); ++i) {
-      const pipeline::WorkerStats s = pipeline_.worker(i).stats().read();
+      const pipeline::WorkerStats& s = stats[i];
       const std::string worker = std::to_string(i);
       auto counter = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
         labels.insert(labels.begin(), {"worker", worker});
@@ -82,6 +85,7 @@ class PipelineCollector : public prometheus::Collectable {
       });
     }
     std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
+    add_exporters(stats, out);
     add_sessions(out);
     if (alerts_ != nullptr) add_alerts(out);
     if (sinks_ != nullptr) add_sinks(out);
@@ -89,6 +93,70 @@ class PipelineCollector : public prometheus::Collectable {
   }
 
  private:
+  // Per exporter, from the list each worker publishes: at most kPublishedExporters (64)
+  // per worker, the busiest, so the label set stays bounded whatever sends to us.
+  void add_exporters(const std::vector<pipeline::WorkerStats>& stats, std::vector<MetricFamily>& out) const {
+    MetricFamily datagrams{"synwatch_exporter_datagrams_total", "Export datagrams decoded, per exporter.",
+                           MetricType::Counter, {}};
+    MetricFamily records{"synwatch_exporter_records_total", "Flow records decoded, per exporter.",
+                         MetricType::Counter, {}};
+    MetricFamily drops{"synwatch_exporter_drops_total",
+                       "Input of an exporter discarded, by decode reason (docs/counters.md); a reason appears "
+                       "once it first counts.",
+                       MetricType::Counter, {}};
+    MetricFamily lost{"synwatch_exporter_lost_total",
+                      "Data an exporter sent that never arrived, by reason (from its sequence numbers); a "
+                      "reason appears once it first counts.",
+                      MetricType::Counter, {}};
+    MetricFamily templates{"synwatch_exporter_templates", "Templates known for an exporter (NetFlow v9, IPFIX).",
+                           MetricType::Gauge, {}};
+    MetricFamily sampling{"synwatch_exporter_sampling_rate",
+                          "The sampling rate applied to an exporter's observation domain: the configured "
+                          "override, else what the exporter announced, else 1.",
+                          MetricType::Gauge, {}};
+    MetricFamily last_seen{"synwatch_exporter_last_seen_timestamp_seconds",
+                           "When an exporter's last datagram arrived, seconds since the epoch.", MetricType::Gauge,
+                           {}};
+    MetricFamily not_listed{"synwatch_exporters_not_listed",
+                            "Exporters a worker decodes beyond the 64 busiest it reports one by one.",
+                            MetricType::Gauge, {}};
+    for (uint32_t i = 0; i < stats.size(); ++i) {
+      const pipeline::WorkerStats& s = stats[i];
+      const std::string worker = std::to_string(i);
+      add_sample(not_listed, s.exporter_list.not_listed, {{"worker", worker}});
+      for (uint32_t e = 0; e < s.exporter_list.size; ++e) {
+        const pipeline::ExporterSummary& x = s.exporter_list.entries[e];
+        const std::vector<ClientMetric::Label> who{{"worker", worker}, {"exporter", x.address.to_string()}};
+        auto with = [&who](std::vector<ClientMetric::Label> more) {
+          more.insert(more.begin(), who.begin(), who.end());
+          return more;
+        };
+        add_sample(datagrams, double(x.packets), who);
+        add_sample(records, double(x.records), who);
+        add_sample(templates, x.templates, who);
+        add_sample(last_seen, double(x.last_seen_ms) / 1000.0, who);
+        for (size_t c = 0; c < decode::kDecodeCounterCount; ++c) {
+          const uint64_t value = x.counters.values[c];
+          const wire::CounterKind kind = decode::kDecodeCounterKinds[c];
+          if (value == 0 || kind == wire::CounterKind::kEvent) continue;
+          add_sample(kind == wire::CounterKind::kDrop ? drops : lost, double(value),
+                     with({{"reason", std::string(decode::kDecodeCounterNames[c])}}));
+        }
+        for (uint32_t d = 0; d < x.domain_count; ++d) {
+          const pipeline::DomainSummary& domain = x.domains[d];
+          const uint32_t rate = x.static_sampling    ? x.static_sampling
+                                : domain.sampling_rate ? domain.sampling_rate
+                                                       : 1;
+          add_sample(sampling, rate,
+                     with({{"version", std::string(decode::version_name(domain.version))},
+                           {"domain", std::to_string(domain.domain)}}));
+        }
+      }
+    }
+    for (MetricFamily* f : {&datagrams, &records, &drops, &lost, &templates, &sampling, &last_seen, &not_listed})
+      out.push_back(std::move(*f));
+  }
+
   void add_sessions(std::vector<MetricFamily>& out) const {
     using session::ConnState;
     using session::Perspective;

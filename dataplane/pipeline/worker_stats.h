@@ -66,6 +66,12 @@ class StatsSlot {
     std::lock_guard lock(mutex_);
     return stats_;
   }
+  // The same into `out`, for readers on small stacks (a WorkerStats with its exporter
+  // list is tens of kilobytes; the metrics server's threads have little stack).
+  void read_into(WorkerStats& out) const {
+    std::lock_guard lock(mutex_);
+    out = stats_;
+  }
 
  private:
   mutable std::mutex mutex_;

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "dataplane/socket/udp_sockets.h"
 #include "tests/support/capture_datagrams.h"
@@ -171,6 +174,21 @@ std::string http_get(uint16_t port, const std::string& path) {
   return body == std::string::npos ? std::string() : response.substr(body + 4);
 }
 
+// `text` as a URL query value.
+std::string url_encoded(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
 // The sum over every series of `name` in a Prometheus text exposition, and how many there were.
 std::pair<double, int> series_sum(const std::string& text, const std::string& name) {
   double sum = 0;
@@ -217,6 +235,17 @@ TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
   EXPECT_NE(metrics.find("synwatch_events_total{worker=\"0\",layer=\"session\",event=\"sessions_created\"}"),
             std::string::npos)
       << metrics;
+  // Per exporter: the one exporter, on the worker its address is steered to, with all
+  // the datagrams and records, and the templates it announced.
+  const auto [exporter_datagrams, exporter_series] = series_sum(metrics, "synwatch_exporter_datagrams_total");
+  EXPECT_EQ(exporter_series, 1) << metrics;
+  EXPECT_EQ(exporter_datagrams, std::stod(all[1])) << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_exporter_records_total").first, records) << metrics;
+  EXPECT_TRUE(std::regex_search(metrics, std::regex(R"(synwatch_exporter_templates\{worker="\d",exporter="127\.0\.0\.1"\} [1-9])")))
+      << metrics;
+  EXPECT_TRUE(std::regex_search(
+      metrics, std::regex(R"(synwatch_exporter_sampling_rate\{worker="\d",exporter="127\.0\.0\.1",version="v9",domain="\d+"\} 1\n)")))
+      << metrics;
 
   const fs::path dir = testing::scratch_dir("metrics");
   {
@@ -230,18 +259,20 @@ TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
 }
 
 // A real Prometheus server (Debian package prometheus) with the project's rules scrapes
-// the running daemon; PromQL gives the failed-session count the daemon serves.
+// the running daemon; PromQL gives the failed-session count the daemon serves, and
+// every query of the Grafana dashboard in deploy/prometheus runs and names only series
+// the daemon serves.
 TEST(Metrics, PrometheusScrapesTheFailedSessionCount) {
   if (std::system("command -v prometheus >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "prometheus (Debian package prometheus) is not installed: no real scrape tried";
   const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
-  UdpDaemon daemon(test_port(7), 1, {"--metrics-listen", "127.0.0.1:0"});
+  const fs::path dir = testing::scratch_dir("prometheus");
+  UdpDaemon daemon(test_port(7), 1, {"--metrics-listen", "127.0.0.1:0", "--alerts-out", (dir / "alerts.jsonl").string()});
   const uint16_t port = metrics_port(daemon);
   ASSERT_NE(port, 0) << daemon.summary();
   const std::string target = "127.0.0.1:" + std::to_string(port);
   send_capture(capture, test_port(7));
 
-  const fs::path dir = testing::scratch_dir("prometheus");
   const auto rules = testing::source_dir() / "deploy" / "prometheus" / "synwatch.rules.yml";
   {
     std::ofstream config(dir / "prometheus.yml");
@@ -272,6 +303,28 @@ TEST(Metrics, PrometheusScrapesTheFailedSessionCount) {
   }
   EXPECT_EQ(queried, served) << answer << testing::read_text(dir / "err");
   EXPECT_GT(queried, 0) << answer;
+
+  const std::string exposition = http_get(port, "/metrics");
+  std::ifstream dashboard_file(testing::source_dir() / "deploy" / "prometheus" / "grafana-dashboard.json");
+  const nlohmann::json dashboard = nlohmann::json::parse(dashboard_file);
+  int queries = 0;
+  for (const auto& panel : dashboard.at("panels")) {
+    if (!panel.contains("targets")) continue;
+    for (const auto& query : panel.at("targets")) {
+      std::string expr = query.at("expr");
+      SCOPED_TRACE(panel.at("title").get<std::string>() + ": " + expr);
+      const std::regex series(R"(synwatch_[a-z_]+)");
+      for (auto it = std::sregex_iterator(expr.begin(), expr.end(), series); it != std::sregex_iterator(); ++it)
+        EXPECT_NE(exposition.find("# TYPE " + it->str() + " "), std::string::npos) << "not served: " << it->str();
+      for (const auto& [variable, replacement] :
+           {std::pair<std::string, std::string>{"$instance", ".*"}, {"$__rate_interval", "1m"}, {"$__range", "5m"}})
+        for (size_t at; (at = expr.find(variable)) != std::string::npos;) expr.replace(at, variable.size(), replacement);
+      const std::string result = http_get(web, "/api/v1/query?query=" + url_encoded(expr));
+      EXPECT_NE(result.find("\"status\":\"success\""), std::string::npos) << result;
+      ++queries;
+    }
+  }
+  EXPECT_GE(queries, 15);
   ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
 }
 
@@ -282,7 +335,7 @@ TEST(Metrics, DeployedPrometheusConfigurationIsValid) {
   const auto config = testing::source_dir() / "deploy" / "prometheus" / "prometheus.yml";
   const auto r = testing::run_program({"/bin/sh", "-c", "promtool check config " + config.string() + " 2>&1"});
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("SUCCESS: 5 rules found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SUCCESS: 7 rules found"), std::string::npos) << r.out;
 }
 
 // An address the operator named and the daemon cannot listen on stops it at start-up.
