@@ -37,6 +37,8 @@ const char kDaemonUsage[] =
     "  --api-listen ADDR      serve the gRPC API (synwatchctl) on ADDR (default\n"
     "                         127.0.0.1:50051; '' serves none; beyond loopback needs api.tls)\n"
     "  --duration SEC         stop after SEC seconds as on SIGTERM (benchmarks, tests)\n"
+    "  --bench-alerts RATE    also send RATE synthetic alert events per second to the API's\n"
+    "                         subscribers and the alert sinks (benchmarks only)\n"
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
     "  --list-counters        list every drop, loss and event counter with its meaning\n"
@@ -44,15 +46,16 @@ const char kDaemonUsage[] =
     "  --version              print the version\n"
     "\n"
     "SIGINT or SIGTERM stops receiving, decides every live session, writes it and exits 0.\n"
-    "SIGHUP reloads the --config file: detector settings apply at once, other changes\n"
-    "are refused with a warning (they need a restart).\n"
+    "SIGHUP reopens the output files (logrotate) and reloads the --config file: detector\n"
+    "settings apply at once, other changes are refused with a warning (they need a\n"
+    "restart).\n"
     "Exit status: 0 success, 2 bad configuration or start-up failure.\n";
 
 std::string parse_daemon_options(int argc, const char* const* argv, DaemonOptions& out,
                                  uint32_t cpu_count) {
   CommandLine line(argc, argv);
   if (std::string m = line.missing_value({"--config", "--pcap", "--udp-port", "--workers",
-                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--metrics-listen", "--api-listen", "--duration",
+                                          "--sessions-out", "--alerts-out", "--detect-snapshot", "--metrics-listen", "--api-listen", "--duration", "--bench-alerts",
                                           "--internal"});
       !m.empty())
     return m;
@@ -113,6 +116,9 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
     } else if (line.option("--duration", value)) {
       if (!parse_u32(value, out.duration_s) || out.duration_s < 1 || out.duration_s > 86400 * 366)
         return "--duration: '" + std::string(value) + "' is not a number of seconds (1..31622400)";
+    } else if (line.option("--bench-alerts", value)) {
+      if (!parse_u32(value, out.bench_alerts) || out.bench_alerts < 1 || out.bench_alerts > 1000000)
+        return "--bench-alerts: '" + std::string(value) + "' is not a rate (1..1000000 alert events per second)";
     } else if (line.option("--internal", value)) {
       std::string error;
       if (!session::Prefix::parse_list(value, out.config.sessions.internal, error))

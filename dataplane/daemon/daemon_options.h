@@ -20,6 +20,7 @@ struct DaemonOptions {
   bool list_counters = false;
   bool quiet = false;
   uint32_t duration_s = 0;  // --duration: stop after this long, as on SIGTERM (0: never)
+  uint32_t bench_alerts = 0;  // --bench-alerts: synthetic alert events per second (0: none)
 };
 
 // "" on success, else the one-line reason (option or "file: field: reason"). The

@@ -44,6 +44,24 @@ std::vector<std::string> eal_arguments(const DataplaneConfig& config,
   return args;
 }
 
+std::vector<uint32_t> control_cpus(const DataplaneConfig& config, const std::vector<uint32_t>& allowed) {
+  if (config.main_lcore >= 0) return {static_cast<uint32_t>(config.main_lcore)};
+  const std::vector<uint32_t> workers = config.lcores.empty() ? std::vector<uint32_t>{0} : config.lcores;
+  std::vector<uint32_t> free;
+  for (uint32_t cpu : allowed)
+    if (std::find(workers.begin(), workers.end(), cpu) == workers.end()) free.push_back(cpu);
+  return free.empty() ? allowed : free;
+}
+
+bool confine_to(const std::vector<uint32_t>& cpus) {
+  if (cpus.empty()) return false;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (uint32_t cpu : cpus)
+    if (cpu < CPU_SETSIZE) CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
 std::vector<uint32_t> allowed_cpus() {
   std::vector<uint32_t> cpus;
   cpu_set_t set;

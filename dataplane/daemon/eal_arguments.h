@@ -17,4 +17,14 @@ std::vector<std::string> eal_arguments(const DataplaneConfig& config,
 // The CPUs this process may run on.
 std::vector<uint32_t> allowed_cpus();
 
+// The CPUs for the daemon's own threads (main, writer, detection, gRPC, metrics, alert
+// sinks): main_lcore when set; else those of `allowed` that no worker is pinned to; all
+// of `allowed` when the workers take every one (a small machine shares).
+std::vector<uint32_t> control_cpus(const DataplaneConfig& config, const std::vector<uint32_t>& allowed);
+
+// Confines the calling thread, and so every thread it starts from now on, to `cpus`.
+// Called before the first thread starts, it keeps the control plane off the workers'
+// cores (the workers are pinned to theirs by EAL or the UDP input). False if refused.
+bool confine_to(const std::vector<uint32_t>& cpus);
+
 }  // namespace synwatch::daemon

@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "control/alerts/alert_load.h"
 #include "control/alerts/alert_store.h"
 #include "control/api/api_server.h"
 #include "control/config/config_store.h"
@@ -24,6 +25,7 @@
 #include "control/sinks/alert_sinks.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
+#include "dataplane/daemon/eal_arguments.h"
 #include "dataplane/replay/replay_summary.h"
 #include "dataplane/runtime/eal_session.h"
 
@@ -140,6 +142,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Before the first thread starts (sinks, gRPC, metrics): they all inherit this.
+  if (!daemon::confine_to(daemon::control_cpus(config.dataplane, daemon::allowed_cpus())))
+    daemon::warn({"cannot keep the control threads off the workers' CPUs (sched_setaffinity refused)"});
+
   std::string error;
   replay::OutputFile sessions_out(1 << 20);
   if (!sessions_out.open(config.output.sessions, error)) return fail("output.sessions: " + error);
@@ -197,6 +203,13 @@ int main(int argc, char** argv) {
                              [&daemon_status](const std::string& input) { daemon_status.set_input(input); },
                              &sessions_out};
   daemon::RunReport report;
+  // Benchmarks: synthetic alerts to the API's subscribers and the sinks, beside the
+  // detectors' own (both the store and the outboxes take events from any thread).
+  std::vector<detect::AlertSink*> load_destinations{&alert_store};
+  for (detect::AlertSink* s : slow_sinks.sinks()) load_destinations.push_back(s);
+  detect::AlertFanout load_sinks(load_destinations);
+  std::unique_ptr<control::AlertLoad> alert_load;
+  if (options.bench_alerts > 0) alert_load = std::make_unique<control::AlertLoad>(load_sinks, options.bench_alerts);
   Reloader reloader(config_applier, options.config_file, [&] {
     sessions_out.request_reopen();
     slow_sinks.request_reopen();
@@ -204,8 +217,13 @@ int main(int argc, char** argv) {
   const bool ran = config.dataplane.input == daemon::InputKind::kUdp
                        ? daemon::run_udp(config, pipeline, outputs, g_stop, options.duration_s, report, error)
                        : daemon::run_dpdk(config, pipeline, outputs, g_stop, options.duration_s, report, error);
+  const uint64_t synthetic_alerts = alert_load ? alert_load->sent() : 0;
+  alert_load.reset();
   if (api) api->stop();
   if (!ran) return fail(error);
+  if (options.bench_alerts > 0)
+    std::fprintf(stderr, "synwatchd: --bench-alerts: %llu synthetic alert events sent\n",
+                 static_cast<unsigned long long>(synthetic_alerts));
 
   int status = 0;
   if (!sessions_out.close()) status = fail("output.sessions: write failed");

@@ -150,5 +150,19 @@ TEST(EalArguments, FollowTheConfiguration) {
   EXPECT_EQ(nic.ports[0].port_name(), "0000:3b:00.0");
 }
 
+// The control plane's threads stay off the workers' CPUs where there is a CPU to spare.
+TEST(EalArguments, ControlThreadsKeepOffTheWorkersCpus) {
+  daemon::DataplaneConfig d;
+  d.lcores = {2, 3};
+  EXPECT_EQ(daemon::control_cpus(d, {0, 1, 2, 3}), (std::vector<uint32_t>{0, 1}));
+  d.lcores = {0, 1};  // every CPU has a worker: share them all
+  EXPECT_EQ(daemon::control_cpus(d, {0, 1}), (std::vector<uint32_t>{0, 1}));
+  d.lcores = {};  // one worker on CPU 0
+  EXPECT_EQ(daemon::control_cpus(d, {0, 1}), (std::vector<uint32_t>{1}));
+  d.main_lcore = 0;  // pinned by the operator
+  d.lcores = {1};
+  EXPECT_EQ(daemon::control_cpus(d, {0, 1, 2}), (std::vector<uint32_t>{0}));
+}
+
 }  // namespace
 }  // namespace synwatch
