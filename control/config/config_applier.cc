@@ -1,5 +1,6 @@
 #include "control/config/config_applier.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -73,11 +74,24 @@ ApplyResult ConfigApplier::apply(const ApplyRequest& request) {
   if (write_back)
     if (std::string problem = write_beside(current.source, request.yaml, temporary); !problem.empty())
       return refuse(ApplyResult::Code::kUnavailable, problem + "; nothing was applied", r);
+  // The workers first: their switch either reaches every worker or none.
+  const bool workers_change =
+      workers_ && std::any_of(r.changed.begin(), r.changed.end(), [](const std::string& p) { return applies_to_workers(p); });
+  if (workers_change)
+    if (std::string problem = workers_(next, r.changed); !problem.empty()) {
+      if (write_back) std::remove(temporary.c_str());
+      return refuse(ApplyResult::Code::kUnavailable, problem, r);
+    }
   if (detection_ != nullptr) {
     const auto outcome = detection_->run(
         [detect = next.detect](detect::DetectEngine& engine) { engine.reconfigure(detect); }, kDetectionTimeout);
     if (outcome != detect::EngineRequests::Outcome::kDone) {
       if (write_back) std::remove(temporary.c_str());
+      // The workers go back to what the running file says: all or nothing.
+      if (workers_change) {
+        SynwatchConfig running;
+        if (parse_config(current.yaml, running).empty()) workers_(running, r.changed);
+      }
       return refuse(ApplyResult::Code::kUnavailable,
                     outcome == detect::EngineRequests::Outcome::kStopped
                         ? "detection has stopped: synwatchd is stopping; nothing was applied"

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -37,10 +38,18 @@ struct ApplyResult {
   bool applied = false;              // something changed in the running daemon
 };
 
+// Hands the workers' live settings (config_diff.h, applies_to_workers) over: `from_file`
+// is the proposed text parsed, `changed` its changed settings. "" once the workers have
+// them, else why nothing was handed over.
+using WorkerSettingsSwitch =
+    std::function<std::string(const SynwatchConfig& from_file, const std::vector<std::string>& changed)>;
+
 class ConfigApplier {
  public:
   // `detection` null: detection is off (detector settings are stored, nothing to tell).
-  ConfigApplier(ConfigStore& store, detect::EngineRequests* detection) : store_(store), detection_(detection) {}
+  // `workers` null: no workers to tell (tests of the detection side alone).
+  ConfigApplier(ConfigStore& store, detect::EngineRequests* detection, WorkerSettingsSwitch workers = nullptr)
+      : store_(store), detection_(detection), workers_(std::move(workers)) {}
 
   ApplyResult apply(const ApplyRequest& request);
 
@@ -48,6 +57,7 @@ class ConfigApplier {
   ApplyResult refuse(ApplyResult::Code code, std::string message, ApplyResult r);
   ConfigStore& store_;
   detect::EngineRequests* detection_;
+  WorkerSettingsSwitch workers_;
   std::mutex applying_;  // one change at a time
 };
 

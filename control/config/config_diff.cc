@@ -49,7 +49,50 @@ std::vector<std::string> changed_settings(const std::string& old_yaml, const std
   return changed;
 }
 
+namespace {
+
+// The worker settings: the YAML path each starts with, and where it lives.
+struct WorkerSetting {
+  const char* path;
+  void (*take)(const SynwatchConfig& from, SynwatchConfig& to);
+};
+constexpr WorkerSetting kWorkerSettings[] = {
+    {"sessions.internal_prefixes", [](const SynwatchConfig& f, SynwatchConfig& t) { t.sessions.internal = f.sessions.internal; }},
+    {"sessions.external_prefixes", [](const SynwatchConfig& f, SynwatchConfig& t) { t.sessions.external = f.sessions.external; }},
+    {"sessions.services", [](const SynwatchConfig& f, SynwatchConfig& t) { t.sessions.services = f.sessions.services; }},
+    {"decoder.sampling_overrides",
+     [](const SynwatchConfig& f, SynwatchConfig& t) { t.decoder.sampling_overrides = f.decoder.sampling_overrides; }},
+};
+
+// `path` is `setting` or one of its elements ("sessions.services[2]").
+bool under(const std::string& path, std::string_view setting) {
+  return path.rfind(setting, 0) == 0 && (path.size() == setting.size() || path[setting.size()] == '[' ||
+                                         path[setting.size()] == '.');
+}
+
+}  // namespace
+
+bool applies_to_workers(const std::string& path) {
+  for (const auto& s : kWorkerSettings)
+    if (under(path, s.path)) return true;
+  return false;
+}
+
+bool take_worker_settings(const std::vector<std::string>& changed, const SynwatchConfig& from_file,
+                          SynwatchConfig& running) {
+  bool any = false;
+  for (const auto& s : kWorkerSettings)
+    for (const std::string& path : changed)
+      if (under(path, s.path)) {
+        s.take(from_file, running);
+        any = true;
+        break;
+      }
+  return any;
+}
+
 bool applies_live(const std::string& path) {
+  if (applies_to_workers(path)) return true;
   constexpr std::string_view prefix = "detectors.";
   if (path.rfind(prefix, 0) != 0) return false;
   const std::string rest = path.substr(prefix.size());

@@ -19,6 +19,7 @@
 #include "control/alerts/alert_load.h"
 #include "control/alerts/alert_store.h"
 #include "control/api/api_server.h"
+#include "control/config/config_diff.h"
 #include "control/config/config_store.h"
 #include "control/metrics/metrics_exporter.h"
 #include "control/sessions/session_watch.h"
@@ -185,7 +186,19 @@ int main(int argc, char** argv) {
   control::DaemonStatus daemon_status(SYNWATCH_VERSION, wall_ms());
   control::SessionWatch session_watch({config.api.recent_sessions, config.api.top_keys});
   detect::EngineRequests engine_requests;
-  config::ConfigApplier config_applier(config_store, engine ? &engine_requests : nullptr);
+  // The workers' live settings (address plan, sampling overrides) as they run, the
+  // command line's overrides included: a change replaces only the settings it names.
+  config::SynwatchConfig running = config;
+  auto switch_workers = [&running, &pipeline](const config::SynwatchConfig& from_file,
+                                               const std::vector<std::string>& changed) -> std::string {
+    config::SynwatchConfig next = running;
+    if (!config::take_worker_settings(changed, from_file, next)) return {};
+    std::string problem =
+        pipeline.switch_live_settings(std::make_unique<pipeline::LiveSettings>(next.sessions, next.decoder));
+    if (problem.empty()) running = std::move(next);
+    return problem;
+  };
+  config::ConfigApplier config_applier(config_store, engine ? &engine_requests : nullptr, switch_workers);
   const control::ApiSources api_sources{pipeline,      writer,
                                         session_watch, alert_store,
                                         config_store,  daemon_status,

@@ -26,6 +26,9 @@ class Decoder {
 
   DecodeCounters total_counters() const { return exporters_.total_counters(); }
   const ExporterTable& exporters() const { return exporters_; }
+  void use_sampling_overrides(const std::vector<SamplingOverride>& overrides) {
+    exporters_.use_sampling_overrides(overrides);
+  }
   const TemplateCache& templates() const { return templated_.templates(); }
   const PendingBuffer& pending() const { return templated_.pending(); }
 

@@ -3,7 +3,23 @@
 namespace synwatch::decode {
 
 ExporterTable::ExporterTable(const DecoderConfig& config)
-    : config_(config), map_(config.exporter_capacity) {}
+    : config_(config), overrides_(&config.sampling_overrides), map_(config.exporter_capacity) {}
+
+namespace {
+
+uint32_t override_for(const std::vector<SamplingOverride>& overrides, const IpAddress& exporter) {
+  uint32_t rate = 0;
+  for (const auto& o : overrides)
+    if (o.exporter == exporter) rate = o.rate;  // the last one listed wins
+  return rate;
+}
+
+}  // namespace
+
+void ExporterTable::use_sampling_overrides(const std::vector<SamplingOverride>& overrides) {
+  overrides_ = &overrides;
+  map_.for_each([&](const IpAddress& address, ExporterState& s) { s.static_sampling = override_for(overrides, address); });
+}
 
 ExporterState& ExporterTable::get(const IpAddress& exporter, int64_t now_ms) {
   if (ExporterState* s = map_.find(exporter)) {
@@ -24,8 +40,7 @@ ExporterState& ExporterTable::get(const IpAddress& exporter, int64_t now_ms) {
   if (inserted == nullptr) return overflow_;  // only with a capacity of 0
   ExporterState& s = *inserted;
   s.last_seen_ms = now_ms;
-  for (const auto& o : config_.sampling_overrides)
-    if (o.exporter == exporter) s.static_sampling = o.rate;
+  s.static_sampling = override_for(*overrides_, exporter);
   if (recycled) s.counters.add(DecodeCounter::exporter_table_full);
   return s;
 }

@@ -20,6 +20,9 @@ class ExporterTable {
   explicit ExporterTable(const DecoderConfig& config);
 
   ExporterState& get(const IpAddress& exporter, int64_t now_ms);
+  // The configured sampling rates from now on (a configuration applied at runtime), for
+  // the exporters known and those to come. `overrides` must outlive its use.
+  void use_sampling_overrides(const std::vector<SamplingOverride>& overrides);
   ExporterState* find(const IpAddress& exporter) { return map_.find(exporter); }
 
   // Counters of every exporter, live and recycled.
@@ -33,6 +36,7 @@ class ExporterTable {
 
  private:
   const DecoderConfig& config_;
+  const std::vector<SamplingOverride>* overrides_;
   table::BoundedMap<IpAddress, ExporterState, IpAddressHash> map_;
   DecodeCounters retired_;
   ExporterState overflow_;  // stands in if nothing can be inserted

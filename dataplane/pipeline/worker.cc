@@ -1,6 +1,7 @@
 #include "dataplane/pipeline/worker.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "dataplane/session/session_key.h"
 
@@ -11,7 +12,7 @@ Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
                    const detect::DetectConfig* detection)
     : count_(workers),
       per_worker_(sessions.share(workers)),
-      perspective_(sessions.internal, sessions.external) {
+      live_(std::make_unique<LiveSettings>(sessions, decoder)) {
   const bool detect = detection != nullptr && detection->enabled;
   if (detect) {
     detect_share_ = detection->share(workers);
@@ -20,7 +21,7 @@ Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
   for (uint32_t i = 0; i < workers * workers; ++i)
     rings_.push_back(std::make_unique<SpscRing<Handoff>>(ring_size));
   for (uint32_t i = 0; i < workers; ++i)
-    workers_.push_back(std::make_unique<Worker>(i, *this, decoder, per_worker_, perspective_,
+    workers_.push_back(std::make_unique<Worker>(i, *this, decoder, per_worker_, *live_,
                                                 detect ? &detect_share_ : nullptr, partials_.get()));
 }
 
@@ -31,6 +32,34 @@ void Pipeline::set_lossless(bool lossless) {
 
 Pipeline::~Pipeline() = default;
 
+std::string Pipeline::switch_live_settings(std::unique_ptr<LiveSettings> next, std::chrono::milliseconds settle) {
+  std::lock_guard lock(switching_);
+  next->generation = live_->generation + 1;
+  // All or none: the generations a worker has not taken yet are what its ring holds, so
+  // a worker that has not run for four changes refuses this one for every worker.
+  for (size_t i = 0; i < workers_.size(); ++i)
+    if (!workers_[i]->sessions_finished() && live_->generation - workers_[i]->settings_generation() >= 4)
+      return "worker " + std::to_string(i) + " has not taken the last changes yet; nothing was applied";
+  for (const auto& w : workers_)
+    if (!w->sessions_finished()) w->post_settings(next.get());  // room: checked above, one producer
+  retired_.push_back(std::move(live_));
+  live_ = std::move(next);
+  const auto deadline = std::chrono::steady_clock::now() + settle;
+  for (;;) {
+    free_settings_no_worker_uses();
+    if (retired_.empty() || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return {};
+}
+
+void Pipeline::free_settings_no_worker_uses() {
+  uint64_t oldest = live_->generation;
+  for (const auto& w : workers_)
+    if (!w->sessions_finished()) oldest = std::min(oldest, w->settings_generation());
+  std::erase_if(retired_, [oldest](const std::unique_ptr<LiveSettings>& s) { return s->generation < oldest; });
+}
+
 int64_t Pipeline::final_watermark() const {
   int64_t w = 0;
   for (const auto& worker : workers_) w = std::max(w, worker->watermark());
@@ -38,7 +67,7 @@ int64_t Pipeline::final_watermark() const {
 }
 
 Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& decoder,
-               const session::SessionConfig& sessions, const session::PerspectiveMap& perspective,
+               const session::SessionConfig& sessions, const LiveSettings& live,
                const detect::DetectConfig* detection, PartialRings* partials)
     : id_(id),
       pipeline_(pipeline),
@@ -47,7 +76,7 @@ Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& dec
                     ? std::make_unique<detect::ShardDetector>(id, *detection, *partials,
                                                             static_cast<session::SessionSink*>(this))
                     : nullptr),
-      table_(sessions, perspective,
+      table_(sessions, live.perspective,
              detector_ ? static_cast<session::SessionSink&>(*detector_) : *this),
       sessions_out_(1u << 16),
       outgoing_(pipeline.size()),
@@ -55,6 +84,19 @@ Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& dec
   for (auto& o : outgoing_) o.reserve(kBatch);
   local_.reserve(kBatch);
   local_watermarks_.reserve(kBatch);
+  table_.use_address_plan(live.perspective, live.services);
+  decoder_.use_sampling_overrides(live.sampling_overrides);
+  settings_generation_.store(live.generation, std::memory_order_release);
+}
+
+void Worker::take_settings() {
+  const LiveSettings* next[4];
+  const size_t n = settings_in_.pop_batch(next, 4);
+  if (n == 0) return;
+  const LiveSettings& live = *next[n - 1];  // only the newest matters
+  table_.use_address_plan(live.perspective, live.services);
+  decoder_.use_sampling_overrides(live.sampling_overrides);
+  settings_generation_.store(live.generation, std::memory_order_release);
 }
 
 void Worker::on_datagram(const decode::ExportContext& ctx, const uint8_t* payload, size_t size) {

@@ -9,11 +9,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "dataplane/decode/decoder.h"
 #include "dataplane/detect/shard_detector.h"
+#include "dataplane/pipeline/live_settings.h"
 #include "dataplane/pipeline/partial_rings.h"
 #include "dataplane/pipeline/pipeline_counters.h"
 #include "dataplane/pipeline/spsc_ring.h"
@@ -60,10 +64,22 @@ class Pipeline {
   // The newest watermark any worker decoded, for the final decisions.
   int64_t final_watermark() const;
 
+  // Control side, any thread: every worker switches to `next` between two of its
+  // bursts (live_settings.h). Returns "" once posted to every worker, else why nothing
+  // was posted. Waits up to `settle` for the workers to take it, to free what they left.
+  std::string switch_live_settings(std::unique_ptr<LiveSettings> next,
+                                   std::chrono::milliseconds settle = std::chrono::milliseconds(1000));
+  // The settings the workers run (or are about to: posted, not yet taken).
+  const LiveSettings& live_settings() const { return *live_; }
+
  private:
+  void free_settings_no_worker_uses();
+
   uint32_t count_;
   session::SessionConfig per_worker_;
-  session::PerspectiveMap perspective_;
+  std::unique_ptr<LiveSettings> live_;
+  std::vector<std::unique_ptr<LiveSettings>> retired_;  // until every worker has moved past
+  std::mutex switching_;
   detect::DetectConfig detect_share_;
   std::unique_ptr<PartialRings> partials_;
   std::vector<std::unique_ptr<SpscRing<Handoff>>> rings_;
@@ -76,8 +92,14 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   // `detection` (this worker's share) with `partials`: a ShardDetector sits between the
   // table and the output ring.
   Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& decoder,
-         const session::SessionConfig& sessions, const session::PerspectiveMap& perspective,
+         const session::SessionConfig& sessions, const LiveSettings& live,
          const detect::DetectConfig* detection = nullptr, PartialRings* partials = nullptr);
+
+  // Runtime settings. The control side posts (false: the ring is full); the worker
+  // takes what was posted between two bursts and publishes the generation it runs.
+  bool post_settings(const LiveSettings* next) { return settings_in_.push_batch(&next, 1) == 1; }
+  void take_settings();
+  uint64_t settings_generation() const { return settings_generation_.load(std::memory_order_acquire); }
 
   // One received export datagram. Records for other workers wait in per-destination
   // batches until end_burst().
@@ -141,6 +163,8 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   std::unique_ptr<detect::ShardDetector> detector_;  // before table_: the table's sink
   session::SessionTable table_;
   SpscRing<session::SessionEvent> sessions_out_;
+  SpscRing<const LiveSettings*> settings_in_{4};
+  std::atomic<uint64_t> settings_generation_{0};
   bool finishing_ = false;
   bool lossless_ = false;
   std::atomic<bool> sessions_done_{false};

@@ -21,6 +21,7 @@ template <typename Poll, typename Done>
 void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done) {
   Worker& w = pipeline.worker(id);
   while (!input_done()) {
+    w.take_settings();  // between two bursts: a configuration applied at runtime
     if (poll(w) > 0) w.end_burst();
     w.poll_handoff();
   }

@@ -64,7 +64,8 @@ bool waiting_for_answer(const Session& s) {
 SessionTable::SessionTable(const SessionConfig& config, const PerspectiveMap& perspective,
                            SessionSink& sink)
     : config_(config),
-      perspective_(perspective),
+      perspective_(&perspective),
+      services_(&config.services),
       sink_(sink),
       capacity_(config.capacity),
       sessions_(config.capacity),
@@ -327,9 +328,9 @@ void SessionTable::flush() {
 
 int SessionTable::client_of(const Session& s, const SideView (&views)[2]) const {
   bool service[2] = {false, false};
-  for (int side = 0; side < 2 && !config_.services.empty(); ++side) {
+  for (int side = 0; side < 2 && !services_->empty(); ++side) {
     const IpAddress a = address_of(s, side);
-    for (const auto& svc : config_.services)
+    for (const auto& svc : *services_)
       if (svc.port == s.port[side] && svc.address == a) service[side] = true;
   }
   return client_side(views, s.port, service);
@@ -350,7 +351,7 @@ void SessionTable::emit(Session& s, Decision decision, int64_t decided_ms) {
   e.state = o.state;
   e.established = o.established;
   e.failed = o.failed;
-  e.perspective = perspective_.classify(e.client, e.server);
+  e.perspective = perspective_->classify(e.client, e.server);
   e.client_flags = s.flags[c];
   e.server_flags = s.flags[1 - c];
   e.c2s_packets = s.packets[c];

@@ -52,6 +52,14 @@ class SessionTable {
  public:
   SessionTable(const SessionConfig& config, const PerspectiveMap& perspective, SessionSink& sink);
 
+  // The address plan from now on (a configuration applied at runtime): sessions decided
+  // after this call take their perspective from `perspective` and their direction from
+  // `services`. Both must outlive their use; the caller swaps at a burst boundary.
+  void use_address_plan(const PerspectiveMap& perspective, const std::vector<Service>& services) {
+    perspective_ = &perspective;
+    services_ = &services;
+  }
+
   // Decides what the watermark has passed, then joins `r` (TCP only).
   void apply(const decode::FlowRecord& r, int64_t watermark_ms);
   // The same for a burst of records, each with the watermark it was decoded under: their
@@ -86,7 +94,8 @@ class SessionTable {
   uint16_t exporter_id(const IpAddress& a);
 
   const SessionConfig& config_;
-  const PerspectiveMap& perspective_;
+  const PerspectiveMap* perspective_;
+  const std::vector<Service>* services_;
   SessionSink& sink_;
   uint32_t capacity_;
   table::HugeVector<Session> sessions_;

@@ -27,6 +27,34 @@ TEST(ConfigDiff, NamesEveryLeafThatChanged) {
             (std::vector<std::string>{"detectors.port_scan.ports"}));
 }
 
+TEST(ConfigDiff, TheWorkersAddressPlanAndSamplingOverridesApplyLive) {
+  EXPECT_TRUE(applies_to_workers("sessions.internal_prefixes[0]"));
+  EXPECT_TRUE(applies_to_workers("sessions.internal_prefixes"));
+  EXPECT_TRUE(applies_to_workers("sessions.external_prefixes[3]"));
+  EXPECT_TRUE(applies_to_workers("sessions.services[1]"));
+  EXPECT_TRUE(applies_to_workers("decoder.sampling_overrides[0].rate"));
+  EXPECT_FALSE(applies_to_workers("sessions.internal_prefixes_extra"));
+  EXPECT_FALSE(applies_to_workers("sessions.capacity"));
+  EXPECT_FALSE(applies_to_workers("decoder.template_timeout_s"));
+  EXPECT_TRUE(applies_live("sessions.services[0]"));
+  EXPECT_FALSE(applies_live("sessions.join_exporters"));
+
+  // Only the settings named change; the rest of the running configuration (the command
+  // line's overrides among it) stays.
+  SynwatchConfig file, running;
+  ASSERT_EQ(parse_config("sessions:\n  internal_prefixes: [192.0.2.0/24]\n  services: [\"198.51.100.1:8443\"]\n"
+                         "decoder:\n  sampling_overrides: [{exporter: 192.0.2.9, rate: 100}]\n",
+                         file),
+            "");
+  running.sessions.capacity = 4096;
+  EXPECT_FALSE(take_worker_settings({"detectors.port_scan.ports"}, file, running));
+  EXPECT_TRUE(take_worker_settings({"sessions.services[0]", "decoder.sampling_overrides[0].rate"}, file, running));
+  EXPECT_EQ(running.sessions.services.size(), 1u);
+  EXPECT_EQ(running.decoder.sampling_overrides.size(), 1u);
+  EXPECT_EQ(running.sessions.internal.size(), session::default_internal_prefixes().size());  // not named: kept
+  EXPECT_EQ(running.sessions.capacity, 4096u);
+}
+
 TEST(ConfigDiff, AppliesOnlyDetectorParametersLive) {
   EXPECT_TRUE(applies_live("detectors.port_scan.ports"));
   EXPECT_TRUE(applies_live("detectors.failed_sessions.inbound.min_score"));

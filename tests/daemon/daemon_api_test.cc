@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "tests/support/test_data.h"
 #include "tests/support/udp_daemon.h"
@@ -208,6 +209,48 @@ TEST(ApiEndToEnd, SighupReloadsTheConfigurationFile) {
       << daemon.summary();
   EXPECT_EQ(version(), "2");
   ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+}
+
+// The workers' address plan changes at runtime: under the plan the daemon starts with,
+// the capture's sessions (between documentation addresses) are all edge; once
+// sessions.internal_prefixes names every address, the workers (two of them) classify
+// every session after the change as private, without a restart. A sampling override
+// added next applies to the exporter the worker already knows.
+TEST(ApiEndToEnd, SighupSwitchesTheWorkersAddressPlan) {
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  std::set<std::string> default_perspectives;
+  for (const auto& line : testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture))
+    default_perspectives.insert(nlohmann::json::parse(line)["perspective"].get<std::string>());
+  ASSERT_EQ(default_perspectives, std::set<std::string>{"edge"});
+
+  const fs::path dir = testing::scratch_dir("api-address-plan");
+  const fs::path config = dir / "synwatch.yaml";
+  std::ofstream(config) << "sessions:\n  internal_prefixes: [10.0.0.0/8]\n";
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(4) + 1);
+  testing::UdpDaemon daemon(testing::test_port(4), 2, {"--config", config.string(), "--api-listen", api, "--metrics-listen", ""});
+  std::ofstream(config) << "sessions:\n  internal_prefixes: [0.0.0.0/0, \"::/0\"]\n";
+  daemon.signal(SIGHUP);
+  for (int i = 0; i < 500 && daemon.summary().find("change by SIGHUP") == std::string::npos; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_NE(daemon.summary().find("change by SIGHUP: configuration version 2"), std::string::npos) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("sessions.internal_prefixes[0], sessions.internal_prefixes[1]"), std::string::npos)
+      << daemon.summary();
+  testing::send_capture(capture, testing::test_port(4));
+
+  std::ofstream(config) << "sessions:\n  internal_prefixes: [0.0.0.0/0, \"::/0\"]\n"
+                        << "decoder:\n  sampling_overrides: [{exporter: 127.0.0.1, rate: 100}]\n";
+  daemon.signal(SIGHUP);
+  std::string exporters;
+  for (int i = 0; i < 300 && exporters.find("\"configured_sampling_rate\":100") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+    exporters = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "--json", "exporters"}).out;
+  }
+  EXPECT_NE(exporters.find("\"configured_sampling_rate\":100"), std::string::npos) << exporters << daemon.summary();
+  EXPECT_NE(daemon.summary().find("configuration version 3 (etag"), std::string::npos) << daemon.summary();
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  const auto sessions = daemon.sessions();
+  ASSERT_FALSE(sessions.empty());
+  for (const auto& line : sessions) EXPECT_EQ(nlohmann::json::parse(line)["perspective"], "private") << line;
 }
 
 }  // namespace

@@ -111,3 +111,65 @@ TEST(Pipeline, LiveInputCountsWhatAFullRingDrops) {
 
 }  // namespace
 }  // namespace synwatch::pipeline
+
+namespace synwatch::pipeline {
+namespace {
+
+std::unique_ptr<LiveSettings> settings_with_internal(const char* prefixes) {
+  session::SessionConfig sessions = testing::test_session_config();
+  std::string error;
+  sessions.internal.clear();
+  EXPECT_TRUE(session::Prefix::parse_list(prefixes, sessions.internal, error)) << error;
+  return std::make_unique<LiveSettings>(sessions, decode::DecoderConfig{});
+}
+
+// A configuration applied at runtime: posted to workers not yet running it waits (four
+// changes, then every worker refuses the fifth); running workers take the newest between
+// two bursts, and the sessions they decide after it follow the new address plan.
+TEST(Pipeline, WorkersSwitchToNewSettingsBetweenBursts) {
+  using namespace std::chrono_literals;
+  Pipeline pipeline(2, decode::DecoderConfig{}, testing::test_session_config(), 64);
+  for (int i = 1; i <= 4; ++i) EXPECT_EQ(pipeline.switch_live_settings(settings_with_internal("10.0.0.0/8"), 0ms), "");
+  EXPECT_EQ(pipeline.switch_live_settings(settings_with_internal("10.0.0.0/8"), 0ms),
+            "worker 0 has not taken the last changes yet; nothing was applied");
+  EXPECT_EQ(pipeline.live_settings().generation, 4u);
+  EXPECT_EQ(pipeline.worker(1).settings_generation(), 0u);
+
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  const auto input = testing::read_datagrams(capture);
+  std::atomic<bool> go{false};
+  testing::SessionLines out;
+  std::thread writer([&] { drain_sessions(pipeline, out); });
+  std::vector<std::thread> threads;
+  for (uint32_t id = 0; id < 2; ++id) {
+    threads.emplace_back([&, id] {
+      size_t next = 0;
+      const bool reads = id == 0;
+      run_worker(
+          pipeline, id,
+          [&](Worker& w) {
+            size_t n = 0;
+            for (; reads && go.load() && n < 32 && next < input.size(); ++n, ++next)
+              w.on_datagram(input[next].ctx, input[next].payload.data(), input[next].payload.size());
+            return n;
+          },
+          [&] { return go.load() && (!reads || next == input.size()); });
+    });
+  }
+  // Running, idle: both take generation 4 at once; a fifth change reaches both, and the
+  // switch returns once every worker has moved past what it replaced.
+  for (int i = 0; i < 5000 && (pipeline.worker(0).settings_generation() < 4 || pipeline.worker(1).settings_generation() < 4); ++i)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(pipeline.switch_live_settings(settings_with_internal("0.0.0.0/0,::/0"), 5000ms), "");
+  EXPECT_EQ(pipeline.worker(0).settings_generation(), 5u);
+  EXPECT_EQ(pipeline.worker(1).settings_generation(), 5u);
+  go = true;
+  for (auto& t : threads) t.join();
+  writer.join();
+  const auto sessions = out.sorted();
+  ASSERT_FALSE(sessions.empty());
+  for (const auto& line : sessions) EXPECT_NE(line.find("\"perspective\":\"private\""), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace synwatch::pipeline

@@ -1,0 +1,35 @@
+// LiveSettings: what the workers read on their hot path that an operator may change at
+// runtime without a restart: the address plan (sessions.internal_prefixes,
+// external_prefixes and services) and the decoder's sampling overrides.
+//
+// Switched RCU style, never under a lock: the control side builds a new immutable
+// LiveSettings and posts a pointer to it on each worker's command ring; each worker
+// takes it between two bursts, points its table and decoder at it and says which
+// generation it now runs. The old settings are freed only once every worker has moved
+// past them (a finished worker counts as moved), so no worker ever reads freed memory,
+// and no packet waits for the change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dataplane/decode/decoder_config.h"
+#include "dataplane/session/perspective.h"
+#include "dataplane/session/session_config.h"
+
+namespace synwatch::pipeline {
+
+struct LiveSettings {
+  LiveSettings(const session::SessionConfig& sessions, const decode::DecoderConfig& decoder)
+      : perspective(sessions.internal, sessions.external),
+        services(sessions.services),
+        sampling_overrides(decoder.sampling_overrides) {}
+
+  uint64_t generation = 0;  // set by the pipeline when posted
+  session::PerspectiveMap perspective;
+  std::vector<session::Service> services;
+  std::vector<decode::SamplingOverride> sampling_overrides;
+};
+
+}  // namespace synwatch::pipeline
