@@ -82,6 +82,26 @@ grpc::Status StatisticsService::GetStatistics(grpc::ServerContext*, const v1::Ge
     if (t.value != 0 || request->include_zero())
       add_counter(*response->mutable_totals(), key.first, key.second, t.kind, t.value);
   }
+  for (const wire::PortStats& p : pipeline.port_stats()) {
+    v1::PortStatistics* o = response->add_ports();
+    o->set_port(p.port);
+    o->set_name(p.name);
+    o->set_driver(p.driver);
+    o->set_socket(p.socket);
+    o->set_packets(p.packets);
+    o->set_bytes(p.bytes);
+    o->set_missed(p.missed);
+    o->set_no_mbuf(p.no_mbuf);
+    o->set_errors(p.errors);
+    for (const wire::QueueStats& q : p.queues) {
+      v1::QueueStatistics* qo = o->add_queues();
+      qo->set_queue(q.queue);
+      qo->set_worker(q.worker);
+      qo->set_packets(q.packets);
+      qo->set_bytes(q.bytes);
+      qo->set_errors(q.errors);
+    }
+  }
   add_sessions(sources_.sessions.published_tally(), *response);
   response->set_alerts_retained(sources_.alerts.retained());
   response->set_alert_subscribers(sources_.alerts.subscribers());

@@ -34,6 +34,16 @@ int status(const Call& c) {
            n(w.sessions_capacity()), n(dropped), n(lost)});
   }
   t.print(c.out);
+  if (r.ports().empty()) return 0;
+  TextTable ports({">port", "device", "driver", "queue (worker)", ">packets", ">missed", ">no mbuf", ">errors"});
+  for (const auto& p : r.ports()) {
+    std::string queues;
+    for (const auto& q : p.queues()) queues += (queues.empty() ? "" : ", ") + n(q.queue()) + " (" + n(q.worker()) + ")";
+    ports.row({n(p.port()), p.name(), p.driver(), queues, n(p.packets()), n(p.missed()), n(p.no_mbuf()),
+               n(p.errors())});
+  }
+  std::fputc('\n', c.out);
+  ports.print(c.out);
   return 0;
 }
 

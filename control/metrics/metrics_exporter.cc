@@ -32,6 +32,13 @@ void add_sample(MetricFamily& family, double value, std::vector<ClientMetric::La
   family.metric.push_back(std::move(m));
 }
 
+// `base` then `more`: a series' labels, the common ones first.
+std::vector<ClientMetric::Label> labels(const std::vector<ClientMetric::Label>& base,
+                                        std::vector<ClientMetric::Label> more) {
+  more.insert(more.begin(), base.begin(), base.end());
+  return more;
+}
+
 }  // namespace
 
 // Reads the workers' published stats at each scrape.
@@ -86,6 +93,7 @@ class PipelineCollector : public prometheus::Collectable {
     }
     std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
     add_exporters(stats, out);
+    add_ports(out);
     add_sessions(out);
     if (alerts_ != nullptr) add_alerts(out);
     if (sinks_ != nullptr) add_sinks(out);
@@ -127,10 +135,6 @@ class PipelineCollector : public prometheus::Collectable {
       for (uint32_t e = 0; e < s.exporter_list.size; ++e) {
         const pipeline::ExporterSummary& x = s.exporter_list.entries[e];
         const std::vector<ClientMetric::Label> who{{"worker", worker}, {"exporter", x.address.to_string()}};
-        auto with = [&who](std::vector<ClientMetric::Label> more) {
-          more.insert(more.begin(), who.begin(), who.end());
-          return more;
-        };
         add_sample(datagrams, double(x.packets), who);
         add_sample(records, double(x.records), who);
         add_sample(templates, x.templates, who);
@@ -140,7 +144,7 @@ class PipelineCollector : public prometheus::Collectable {
           const wire::CounterKind kind = decode::kDecodeCounterKinds[c];
           if (value == 0 || kind == wire::CounterKind::kEvent) continue;
           add_sample(kind == wire::CounterKind::kDrop ? drops : lost, double(value),
-                     with({{"reason", std::string(decode::kDecodeCounterNames[c])}}));
+                     labels(who, {{"reason", std::string(decode::kDecodeCounterNames[c])}}));
         }
         for (uint32_t d = 0; d < x.domain_count; ++d) {
           const pipeline::DomainSummary& domain = x.domains[d];
@@ -148,13 +152,41 @@ class PipelineCollector : public prometheus::Collectable {
                                 : domain.sampling_rate ? domain.sampling_rate
                                                        : 1;
           add_sample(sampling, rate,
-                     with({{"version", std::string(decode::version_name(domain.version))},
-                           {"domain", std::to_string(domain.domain)}}));
+                     labels(who, {{"version", std::string(decode::version_name(domain.version))},
+                                  {"domain", std::to_string(domain.domain)}}));
         }
       }
     }
     for (MetricFamily* f : {&datagrams, &records, &drops, &lost, &templates, &sampling, &last_seen, &not_listed})
       out.push_back(std::move(*f));
+  }
+
+  // The NIC's own counters per DPDK port and queue (none on kernel sockets: the
+  // families are there, empty).
+  void add_ports(std::vector<MetricFamily>& out) const {
+    MetricFamily packets{"synwatch_port_received_packets_total", "Frames a DPDK port received, as the NIC counts them.",
+                         MetricType::Counter, {}};
+    MetricFamily bytes{"synwatch_port_received_bytes_total", "Bytes a DPDK port received.", MetricType::Counter, {}};
+    MetricFamily dropped{"synwatch_port_dropped_total",
+                         "Frames a DPDK port dropped before any worker saw them: missed (no free RX "
+                         "descriptor: the workers fell behind), no_mbuf (no buffer), errors (bad frames).",
+                         MetricType::Counter, {}};
+    MetricFamily queue_packets{"synwatch_port_queue_received_packets_total",
+                               "Frames an RX queue received, with the worker polling it (0 where the driver "
+                               "keeps no per-queue counters).",
+                               MetricType::Counter, {}};
+    for (const wire::PortStats& p : pipeline_.port_stats()) {
+      const std::vector<ClientMetric::Label> port{{"port", std::to_string(p.port)}, {"device", p.name}};
+      add_sample(packets, double(p.packets), port);
+      add_sample(bytes, double(p.bytes), port);
+      add_sample(dropped, double(p.missed), labels(port, {{"reason", "missed"}}));
+      add_sample(dropped, double(p.no_mbuf), labels(port, {{"reason", "no_mbuf"}}));
+      add_sample(dropped, double(p.errors), labels(port, {{"reason", "errors"}}));
+      for (const wire::QueueStats& q : p.queues)
+        add_sample(queue_packets, double(q.packets),
+                   labels(port, {{"queue", std::to_string(q.queue)}, {"worker", std::to_string(q.worker)}}));
+    }
+    for (MetricFamily* f : {&packets, &bytes, &dropped, &queue_packets}) out.push_back(std::move(*f));
   }
 
   void add_sessions(std::vector<MetricFamily>& out) const {

@@ -64,7 +64,11 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
     });
   }
   const auto started = std::chrono::steady_clock::now();
-  if (!runtime::launch_on_worker_lcores(jobs, error)) return false;
+  pipeline.set_port_stats_reader([&ports, workers] { return ports->stats(workers); });
+  if (!runtime::launch_on_worker_lcores(jobs, error)) {
+    pipeline.set_port_stats_reader(nullptr);
+    return false;
+  }
   stop_after(stop, duration_s);
   ControlThreads control(pipeline, outputs, config.output);
   // EAL's wait spins; the main thread sleeps instead, leaving its CPU to the workers.
@@ -74,6 +78,7 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
     for (uint32_t i = 0; i < workers; ++i) all_done &= pipeline.worker(i).sessions_finished();
   }
   runtime::wait_worker_lcores();
+  pipeline.set_port_stats_reader(nullptr);
   ports->stop();
   control.join();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

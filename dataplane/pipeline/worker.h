@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,7 @@
 #include "dataplane/pipeline/worker_stats.h"
 #include "dataplane/session/session_table.h"
 #include "dataplane/wire/packet_view.h"
+#include "dataplane/wire/port_stats.h"
 
 namespace synwatch::pipeline {
 
@@ -72,6 +74,18 @@ class Pipeline {
   // The settings the workers run (or are about to: posted, not yet taken).
   const LiveSettings& live_settings() const { return *live_; }
 
+  // The NIC ports' counters, for the control plane: the DPDK input sets a reader while
+  // its ports run and clears it before they stop; empty without one (kernel sockets).
+  using PortStatsReader = std::function<std::vector<wire::PortStats>()>;
+  void set_port_stats_reader(PortStatsReader reader) {
+    std::lock_guard lock(port_stats_mutex_);
+    port_stats_ = std::move(reader);
+  }
+  std::vector<wire::PortStats> port_stats() const {
+    std::lock_guard lock(port_stats_mutex_);  // held while reading: the ports cannot go meanwhile
+    return port_stats_ ? port_stats_() : std::vector<wire::PortStats>{};
+  }
+
  private:
   void free_settings_no_worker_uses();
 
@@ -80,6 +94,8 @@ class Pipeline {
   std::unique_ptr<LiveSettings> live_;
   std::vector<std::unique_ptr<LiveSettings>> retired_;  // until every worker has moved past
   std::mutex switching_;
+  mutable std::mutex port_stats_mutex_;
+  PortStatsReader port_stats_;
   detect::DetectConfig detect_share_;
   std::unique_ptr<PartialRings> partials_;
   std::vector<std::unique_ptr<SpscRing<Handoff>>> rings_;

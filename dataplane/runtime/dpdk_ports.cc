@@ -4,6 +4,7 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
+#include <algorithm>
 #include <cinttypes>
 
 namespace synwatch::runtime {
@@ -135,6 +136,36 @@ wire::InputCounters DpdkPorts::nic_counters() const {
     c.add(wire::InputCounter::nic_errors, s.ierrors);
   }
   return c;
+}
+
+std::vector<wire::PortStats> DpdkPorts::stats(uint32_t workers) const {
+  std::vector<wire::PortStats> out;
+  const auto dealt = queues_for(workers);
+  for (const auto& p : ports_) {
+    rte_eth_stats s{};
+    rte_eth_stats_get(p.id, &s);
+    wire::PortStats ps;
+    ps.port = p.id;
+    ps.name = p.name;
+    ps.driver = p.driver;
+    ps.socket = p.socket;
+    ps.packets = s.ipackets, ps.bytes = s.ibytes;
+    ps.missed = s.imissed, ps.no_mbuf = s.rx_nombuf, ps.errors = s.ierrors;
+    for (uint32_t w = 0; w < dealt.size(); ++w)
+      for (const auto& q : dealt[w]) {
+        if (q.port != p.id) continue;
+        wire::QueueStats qs;
+        qs.queue = q.queue;
+        qs.worker = w;
+        if (q.queue < RTE_ETHDEV_QUEUE_STAT_CNTRS)
+          qs.packets = s.q_ipackets[q.queue], qs.bytes = s.q_ibytes[q.queue], qs.errors = s.q_errors[q.queue];
+        ps.queues.push_back(qs);
+      }
+    std::sort(ps.queues.begin(), ps.queues.end(),
+              [](const wire::QueueStats& a, const wire::QueueStats& b) { return a.queue < b.queue; });
+    out.push_back(std::move(ps));
+  }
+  return out;
 }
 
 std::string DpdkPorts::names() const {

@@ -10,6 +10,7 @@
 
 #include "dataplane/daemon/dataplane_config.h"
 #include "dataplane/wire/input_counters.h"
+#include "dataplane/wire/port_stats.h"
 
 struct rte_mempool;
 
@@ -46,6 +47,9 @@ class DpdkPorts {
   std::string names() const;
   // One line per port: name, driver, queues, RSS, what it received.
   std::vector<std::string> describe() const;
+  // Every port's counters now, its queues dealt to `workers` workers as queues_for()
+  // deals them. Any thread, while the ports run.
+  std::vector<wire::PortStats> stats(uint32_t workers) const;
 
  private:
   DpdkPorts() = default;

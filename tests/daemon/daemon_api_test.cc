@@ -253,5 +253,53 @@ TEST(ApiEndToEnd, SighupSwitchesTheWorkersAddressPlan) {
   for (const auto& line : sessions) EXPECT_EQ(nlohmann::json::parse(line)["perspective"], "private") << line;
 }
 
+// A DPDK port receiving (net_pcap looping a capture, two workers): the API's status
+// and /metrics show what the NIC counts, per port and per queue with its worker.
+TEST(ApiEndToEnd, PortStatisticsWhileDpdkReceives) {
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap";
+  const fs::path dir = testing::scratch_dir("api-ports");
+  std::ofstream(dir / "synwatch.yaml") << "dataplane:\n  no_huge: true\n  lcores: [0, 1]\n"
+                                       << "  ports: [{device: \"net_pcap0,rx_pcap=" << capture.string()
+                                       << ",infinite_rx=1\"}]\noutput: {sessions: \"\"}\n";
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(2));
+  testing::Subprocess daemon({SYNWATCHD_BINARY, "--config", (dir / "synwatch.yaml").string(), "--api-listen", api,
+                              "--metrics-listen", "127.0.0.1:0"},
+                             dir / "out", dir / "err");
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (testing::read_text(dir / "err").find("receiving on") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << testing::read_text(dir / "err");
+    std::this_thread::sleep_for(10ms);
+  }
+  std::this_thread::sleep_for(500ms);
+
+  const auto status = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "--json", "status"});
+  ASSERT_EQ(status.status, 0) << status.err;
+  const auto json = nlohmann::json::parse(status.out);
+  ASSERT_EQ(json["ports"].size(), 1u) << status.out;
+  const auto& port = json["ports"][0];
+  EXPECT_EQ(port["name"], "net_pcap0");
+  EXPECT_EQ(port["driver"], "net_pcap");
+  EXPECT_GT(std::stoull(port["packets"].get<std::string>()), 0u) << status.out;
+  ASSERT_EQ(port["queues"].size(), 1u) << status.out;
+  EXPECT_GT(std::stoull(port["queues"][0]["packets"].get<std::string>()), 0u) << status.out;
+  const auto table = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "status"});
+  EXPECT_NE(table.out.find("net_pcap0"), std::string::npos) << table.out;
+
+  std::smatch where;
+  const std::string started = testing::read_text(dir / "err");
+  ASSERT_TRUE(std::regex_search(started, where, std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)")));
+  const auto scrape = testing::run_program(
+      {"/bin/bash", "-c",
+       "exec 3<>/dev/tcp/127.0.0.1/" + where[1].str() + " && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"});
+  EXPECT_TRUE(std::regex_search(scrape.out, std::regex(R"(synwatch_port_received_packets_total\{port="0",device="net_pcap0"\} [1-9])")))
+      << scrape.out;
+  EXPECT_NE(scrape.out.find("synwatch_port_dropped_total{port=\"0\",device=\"net_pcap0\",reason=\"missed\"}"),
+            std::string::npos);
+  EXPECT_NE(scrape.out.find("synwatch_port_queue_received_packets_total{port=\"0\",device=\"net_pcap0\",queue=\"0\",worker=\"0\"}"),
+            std::string::npos);
+  daemon.signal(SIGTERM);
+  ASSERT_EQ(daemon.wait(60s), 0) << testing::read_text(dir / "err");
+}
+
 }  // namespace
 }  // namespace synwatch
