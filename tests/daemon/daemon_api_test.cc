@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -251,6 +252,47 @@ TEST(ApiEndToEnd, SighupSwitchesTheWorkersAddressPlan) {
   const auto sessions = daemon.sessions();
   ASSERT_FALSE(sessions.empty());
   for (const auto& line : sessions) EXPECT_EQ(nlohmann::json::parse(line)["perspective"], "private") << line;
+}
+
+// Changes applied while export datagrams arrive lose none of them: the capture is sent
+// in chunks, and between two chunks `synwatchctl config apply` switches the workers'
+// address plan and a detector's threshold back and forth. Every session of the offline
+// replay is written (perspectives aside: they follow the plan of the moment), and
+// nothing was dropped.
+TEST(ApiEndToEnd, ChangesAppliedWhileReceivingLoseNothing) {
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-softflowd-v9.pcap";
+  const auto datagrams = testing::read_datagrams(capture);
+  const fs::path dir = testing::scratch_dir("api-apply-under-load");
+  const fs::path config = dir / "synwatch.yaml", a = dir / "a.yaml", b = dir / "b.yaml";
+  std::ofstream(a) << "sessions:\n  internal_prefixes: [10.0.0.0/8]\ndetectors:\n  port_scan:\n    ports: 15\n";
+  std::ofstream(b) << "sessions:\n  internal_prefixes: [198.51.100.0/24]\ndetectors:\n  port_scan:\n    ports: 12\n";
+  fs::copy_file(a, config);
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(3) + 1);
+  testing::UdpDaemon daemon(testing::test_port(3), 2, {"--config", config.string(), "--api-listen", api, "--metrics-listen", ""});
+  int applied = 0;
+  const size_t chunk = 10;
+  for (size_t at = 0; at < datagrams.size(); at += chunk) {
+    const size_t end = std::min(at + chunk, datagrams.size());
+    testing::send_datagrams({datagrams.begin() + static_cast<ptrdiff_t>(at), datagrams.begin() + static_cast<ptrdiff_t>(end)},
+                            testing::test_port(3));
+    const auto r = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "config", "apply", (applied % 2 ? a : b).string()});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    ++applied;
+  }
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("configuration version " + std::to_string(applied + 1) + " (etag"), std::string::npos)
+      << daemon.summary();
+  EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
+  auto without_perspective = [](std::vector<std::string> lines) {
+    static const std::regex perspective(R"("perspective":"[a-z]+",?)");
+    for (auto& line : lines) line = std::regex_replace(line, perspective, "");
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  EXPECT_EQ(without_perspective(daemon.sessions()),
+            without_perspective(testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture)));
+  EXPECT_GE(applied, 10);
 }
 
 // A DPDK port receiving (net_pcap looping a capture, two workers): the API's status
