@@ -13,6 +13,11 @@ int Call::fail(const std::string& message) const {
   return 1;
 }
 
+int Call::misuse(const std::string& message) const {
+  fail(message);
+  return 2;
+}
+
 void Call::json(const google::protobuf::Message& m) const {
   std::string text;
   google::protobuf::util::JsonPrintOptions o;

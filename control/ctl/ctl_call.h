@@ -23,6 +23,8 @@ struct Call {
   std::FILE* err;
 
   int fail(const std::string& message) const;
+  // A command line synwatchctl cannot run: the message, and exit status 2.
+  int misuse(const std::string& message) const;
   int fail(const grpc::Status& status) const { return fail(client.explain(status)); }
   // The message as one JSON line, field names as in the .proto files.
   void json(const google::protobuf::Message& m) const;

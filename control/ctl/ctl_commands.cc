@@ -153,7 +153,7 @@ int follow(const Call& c, const v1::AlertFilter& filter, uint64_t after) {
 
 int alerts(const Call& c) {
   v1::AlertFilter filter;
-  if (!alert_filter(c, filter)) return 1;
+  if (!alert_filter(c, filter)) return 2;
   auto stub = v1::Alerts::NewStub(c.client.channel());
   // The newest --limit matching events: page through, keeping the last ones.
   std::vector<v1::Alert> kept;
@@ -237,7 +237,7 @@ int config(const Call& c) {
     std::fprintf(c.out, "%s is valid\n", words[2].c_str());
     return 0;
   }
-  return c.fail("config: expected 'config get', 'config validate FILE' or 'config apply FILE'");
+  return c.misuse("config: expected 'config get', 'config validate FILE' or 'config apply FILE'");
 }
 
 int health(const Call& c) {
@@ -258,13 +258,13 @@ int run_command(const CtlOptions& options, const CtlClient& client, std::FILE* o
   if (verb == "top") return top(c);
   if (verb == "sessions") return sessions(c);
   if (verb == "detectors") return detectors(c);
-  if (words > 1) return c.fail(verb + ": unexpected '" + options.command[1] + "' (see --help)");
+  if (words > 1) return c.misuse(verb + ": unexpected '" + options.command[1] + "' (see --help)");
   if (verb == "status") return status(c);
   if (verb == "stats") return stats(c);
   if (verb == "exporters") return exporters(c);
   if (verb == "alerts") return alerts(c);
   if (verb == "health") return health(c);
-  return c.fail("'" + verb + "' is not a command (see --help)");
+  return c.misuse("'" + verb + "' is not a command (see --help)");
 }
 
 }  // namespace synwatch::ctl

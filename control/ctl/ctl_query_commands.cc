@@ -45,7 +45,7 @@ std::string fixed(double v, int digits) {
 
 int top(const Call& c) {
   const std::vector<std::string>& words = c.options.command;
-  if (words.size() > 2) return c.fail("top: expected one of servers, clients, ports, perspectives");
+  if (words.size() > 2) return c.misuse("top: expected one of servers, clients, ports, perspectives");
   const std::string by = words.size() == 2 ? words[1] : "servers";
   v1::TopFailedRequest request;
   std::string column;
@@ -53,9 +53,9 @@ int top(const Call& c) {
   else if (by == "clients" || by == "client") request.set_by(v1::TOP_DIMENSION_CLIENT), column = "client";
   else if (by == "ports" || by == "port") request.set_by(v1::TOP_DIMENSION_SERVER_PORT), column = "server port";
   else if (by == "perspectives" || by == "perspective") request.set_by(v1::TOP_DIMENSION_PERSPECTIVE);
-  else return c.fail("top: '" + by + "' is not servers, clients, ports or perspectives");
+  else return c.misuse("top: '" + by + "' is not servers, clients, ports or perspectives");
   v1::Perspective p;
-  if (!perspective_of(c, p)) return 1;
+  if (!perspective_of(c, p)) return 2;
   request.set_perspective(p);
   request.set_window_s(c.options.window_s);
   request.set_limit(c.options.limit_set ? std::min<uint32_t>(c.options.limit, 1000) : 10);
@@ -90,7 +90,7 @@ int top(const Call& c) {
 
 int sessions(const Call& c) {
   const std::vector<std::string>& words = c.options.command;
-  if (words.size() != 2) return c.fail("sessions: expected one ADDRESS");
+  if (words.size() != 2) return c.misuse("sessions: expected one ADDRESS");
   v1::LookupSessionsRequest request;
   request.set_address(words[1]);
   request.set_port(c.options.port);
@@ -132,7 +132,7 @@ int list_detectors(const Call& c) {
 int list_baselines(const Call& c, const std::string& detector) {
   v1::ListBaselinesRequest request;
   request.set_detector(detector);
-  if (!partition_filter(c, *request.mutable_filter())) return 1;
+  if (!partition_filter(c, *request.mutable_filter())) return 2;
   request.set_limit(c.options.limit_set ? std::min<uint32_t>(c.options.limit, 10000) : 100);
   v1::ListBaselinesResponse r;
   if (!unary<v1::Detectors>(c, &v1::Detectors::Stub::ListBaselines, request, r)) return 1;
@@ -156,7 +156,7 @@ int list_baselines(const Call& c, const std::string& detector) {
 int reset_detector(const Call& c, const std::string& detector) {
   v1::ResetDetectorRequest request;
   request.set_detector(detector);
-  if (!partition_filter(c, *request.mutable_filter())) return 1;
+  if (!partition_filter(c, *request.mutable_filter())) return 2;
   v1::ResetDetectorResponse r;
   if (!unary<v1::Detectors>(c, &v1::Detectors::Stub::ResetDetector, request, r)) return 1;
   if (c.options.json) return c.json(r), 0;
@@ -171,7 +171,7 @@ int detectors(const Call& c) {
   if (words.size() == 1) return list_detectors(c);
   if (words.size() == 3 && words[1] == "baselines") return list_baselines(c, words[2]);
   if (words.size() == 3 && words[1] == "reset") return reset_detector(c, words[2]);
-  return c.fail("detectors: expected 'detectors', 'detectors baselines NAME' or 'detectors reset NAME'");
+  return c.misuse("detectors: expected 'detectors', 'detectors baselines NAME' or 'detectors reset NAME'");
 }
 
 }  // namespace synwatch::ctl

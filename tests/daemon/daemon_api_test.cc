@@ -295,6 +295,22 @@ TEST(ApiEndToEnd, ChangesAppliedWhileReceivingLoseNothing) {
   EXPECT_GE(applied, 10);
 }
 
+// synwatchctl with no daemon behind the address: exit 1 and one line that says what
+// to check; a wrong command line: exit 2 and a pointer to --help.
+TEST(ApiEndToEnd, SynwatchctlSaysWhenTheDaemonCannotBeReached) {
+  const std::string nowhere = "127.0.0.1:" + std::to_string(testing::test_port(1));
+  for (const char* command : {"status", "alerts"}) {
+    const auto r = testing::run_program({SYNWATCHCTL_BINARY, "--server", nowhere, "--timeout", "2", command});
+    EXPECT_EQ(r.status, 1) << command;
+    EXPECT_EQ(r.err.rfind("synwatchctl: cannot reach synwatchd at " + nowhere + " (", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("is it running, and is api.listen this address?"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  const auto bad = testing::run_program({SYNWATCHCTL_BINARY, "--server", nowhere, "statuss"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--help"), std::string::npos) << bad.err;
+}
+
 // A DPDK port receiving (net_pcap looping a capture, two workers): the API's status
 // and /metrics show what the NIC counts, per port and per queue with its worker.
 TEST(ApiEndToEnd, PortStatisticsWhileDpdkReceives) {
