@@ -27,7 +27,7 @@ namespace synwatch::decode {
   X(ipfix_records_lost, kLoss, "IPFIX data records that never arrived (sequence gap)")            \
   X(set_truncated, kDrop, "set length below 4 or past the end of the packet: rest of packet dropped") \
   X(set_id_reserved, kDrop, "set uses a reserved id: set skipped")                                \
-  X(template_malformed, kDrop, "template record truncated, or with no fields where fields are required") \
+  X(template_malformed, kDrop, "template record truncated, with no fields where fields are required, or whose records would be empty") \
   X(template_too_many_fields, kDrop, "template has more fields than the decoder tracks (limit 64 after merging skipped fields)") \
   X(template_bad_field_length, kEvent, "a known field had an impossible length and was skipped as unknown") \
   X(template_learned, kEvent, "template learned for the first time")                              \

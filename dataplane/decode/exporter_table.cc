@@ -3,7 +3,7 @@
 namespace synwatch::decode {
 
 ExporterTable::ExporterTable(const DecoderConfig& config)
-    : config_(config), overrides_(&config.sampling_overrides), map_(config.exporter_capacity) {}
+    : overrides_(&config.sampling_overrides), map_(config.exporter_capacity) {}
 
 namespace {
 

@@ -35,7 +35,6 @@ class ExporterTable {
   }
 
  private:
-  const DecoderConfig& config_;
   const std::vector<SamplingOverride>* overrides_;
   table::BoundedMap<IpAddress, ExporterState, IpAddressHash> map_;
   DecodeCounters retired_;

@@ -158,6 +158,12 @@ void TemplatedDecoder::template_set(PacketScope& scope, Message& m, wire::ByteCu
       scope.count(DecodeCounter::template_too_many_fields);
       continue;
     }
+    // Every field of length 0: its records would take no bytes, and a data set of them
+    // would never end (found by fuzz_decode_v9).
+    if (builder.result().min_record_length == 0) {
+      scope.count(DecodeCounter::template_malformed);
+      continue;
+    }
     ++m.template_records;
     learn(scope, m, id, builder);
   }

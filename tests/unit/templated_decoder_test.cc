@@ -395,6 +395,11 @@ TEST(Templated, MalformedInputGetsANamedReason) {
        DecodeCounter::template_too_many_fields},
       {"address field of length 3", V9Packet().template_set(256, {{8, 3}, {12, 4}}).build(),
        DecodeCounter::template_bad_field_length},
+      // Found by fuzz_decode_v9: records of no bytes made a data set that never ended.
+      {"v9 template of zero-length fields", V9Packet().template_set(256, {{8, 0}, {12, 0}}).data_set(256, Bytes().zeros(8)).build(),
+       DecodeCounter::template_malformed},
+      {"IPFIX template of zero-length fields", IpfixPacket().template_set(256, {{2, 0}}).data_set(256, Bytes().zeros(8)).build(),
+       DecodeCounter::template_malformed},
       {"record without addresses", IpfixPacket().template_set(256, {{2, 4}}).data_set(256, Bytes().u32(1)).build(),
        DecodeCounter::record_not_a_flow},
       {"unknown version", {0, 7, 0, 0}, DecodeCounter::unknown_export_version},
