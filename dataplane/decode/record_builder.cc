@@ -1,5 +1,7 @@
 #include "dataplane/decode/record_builder.h"
 
+#include <algorithm>
+
 namespace synwatch::decode {
 namespace {
 
@@ -38,9 +40,9 @@ constexpr TimeKinds kEndKinds{K::kEndMillis,   K::kEndSeconds,     K::kEndMicros
 bool time_of(const FieldValues& f, const TimeKinds& k, const TimeBase& base, int64_t& out,
              bool& base_unknown) {
   if (f.has(k.millis)) {
-    out = static_cast<int64_t>(f.get(k.millis));
+    out = clamped_epoch_ms(f.get(k.millis));
   } else if (f.has(k.seconds)) {
-    out = static_cast<int64_t>(f.get(k.seconds)) * 1000;
+    out = clamped_epoch_ms(std::min<uint64_t>(f.get(k.seconds), uint64_t{kLatestEpochMs} / 1000) * 1000);
   } else if (f.has(k.micros_ntp)) {
     out = ntp_to_epoch_ms(f.get(k.micros_ntp));
   } else if (f.has(k.nanos_ntp)) {

@@ -38,6 +38,14 @@ struct TimeBase {
 
 // Epoch ms of a sysUpTime-relative time: the signed distance from the header's sysUpTime,
 // so a counter that wrapped between flow start and export still gives the right time.
+// The latest time a record may carry, 9999-12-31T23:59:59.999Z: exported times are
+// clamped to it, so a field of any width (an 8-byte flowStartSeconds) cannot overflow
+// the arithmetic on times that follows (found by fuzz_decode_v9).
+inline constexpr int64_t kLatestEpochMs = 253402300799999;
+inline int64_t clamped_epoch_ms(uint64_t ms) {
+  return ms > uint64_t{kLatestEpochMs} ? kLatestEpochMs : static_cast<int64_t>(ms);
+}
+
 inline int64_t uptime_to_epoch_ms(int64_t export_ms, uint32_t header_uptime_ms,
                                   uint32_t uptime_ms) {
   return export_ms - static_cast<int32_t>(header_uptime_ms - uptime_ms);

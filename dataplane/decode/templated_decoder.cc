@@ -320,7 +320,7 @@ void TemplatedDecoder::apply_options(PacketScope& scope, Message& m, const Field
   DomainState& d = *m.domain_state;
   scope.count(DecodeCounter::options_record);
   if (f.has(FieldKind::kSystemInitMillis))
-    d.system_init_ms = static_cast<int64_t>(f.get(FieldKind::kSystemInitMillis));
+    d.system_init_ms = clamped_epoch_ms(f.get(FieldKind::kSystemInitMillis));
   const uint32_t rate = sampling_rate_of(f);
   if (rate == 0) return;
   uint64_t sampler;

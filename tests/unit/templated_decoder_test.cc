@@ -358,6 +358,19 @@ TEST(Ipfix, SequenceCountsLostRecordsAndLearnsTheSoftflowdHabit) {
   EXPECT_EQ(sf.count(DecodeCounter::ipfix_records_lost), 3u);
 }
 
+// Found by fuzz_decode_v9: an 8-byte flowStartSeconds overflowed the conversion to
+// milliseconds. Times of any width are clamped to the last millisecond of year 9999.
+TEST(Ipfix, TimesOfAnyWidthAreClampedNotOverflowed) {
+  DecodeHarness h;
+  h.feed(IpfixPacket()
+             .template_set(256, {{8, 4}, {12, 4}, {4, 1}, {150, 8}, {153, 8}})
+             .data_set(256, Bytes().ipv4("192.0.2.1").ipv4("198.51.100.2").u8(6).u64(~0ULL).u64(~0ULL))
+             .build());
+  ASSERT_EQ(h.records.size(), 1u);
+  EXPECT_EQ(h.records[0].start_ms, kLatestEpochMs / 1000 * 1000);  // flowStartSeconds: whole seconds
+  EXPECT_EQ(h.records[0].end_ms, kLatestEpochMs);
+}
+
 struct MalformedCase {
   const char* description;
   std::vector<uint8_t> payload;
