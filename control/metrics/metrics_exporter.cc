@@ -75,9 +75,8 @@ class PipelineCollector : public prometheus::Collectable {
     for (uint32_t i = 0; i < pipeline_.size(); ++i) {
       const pipeline::WorkerStats& s = stats[i];
       const std::string worker = std::to_string(i);
-      auto counter = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
-        labels.insert(labels.begin(), {"worker", worker});
-        add_sample(f, v, std::move(labels));
+      auto counter = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> more = {}) {
+        add_sample(f, v, labels({{"worker", worker}}, std::move(more)));
       };
       counter(datagrams, double(s.datagrams));
       counter(records, double(s.records));
@@ -265,9 +264,8 @@ class PipelineCollector : public prometheus::Collectable {
                           "Alert events a sink's queue can hold (output.alert_queue).", MetricType::Gauge, {}};
     for (const auto& outbox : sinks_->outboxes()) {
       const sinks::OutboxCounts c = outbox->counts();
-      auto add = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> labels = {}) {
-        labels.insert(labels.begin(), {"sink", outbox->name()});
-        add_sample(f, v, std::move(labels));
+      auto add = [&](MetricFamily& f, double v, std::vector<ClientMetric::Label> more = {}) {
+        add_sample(f, v, labels({{"sink", outbox->name()}}, std::move(more)));
       };
       add(delivered, double(c.delivered));
       add(dropped, double(c.dropped_queue_full), {{"reason", "queue_full"}});

@@ -162,9 +162,12 @@ int main(int argc, char** argv) {
   replay::SessionWriter writer(sessions_out.stream());
   replay::AlertWriter alerts(nullptr);  // counts for the summary
   control::AlertStore alert_store(config.api.alert_history);
-  std::vector<detect::AlertSink*> alert_destinations{&alerts, &alert_store};
-  for (detect::AlertSink* s : slow_sinks.sinks()) alert_destinations.push_back(s);
-  detect::AlertFanout alert_sinks(alert_destinations);
+  // Where every alert event goes: the API's store and the slow sinks. The detectors'
+  // events are also counted for the summary; --bench-alerts adds its own here.
+  std::vector<detect::AlertSink*> destinations{&alert_store};
+  for (detect::AlertSink* s : slow_sinks.sinks()) destinations.push_back(s);
+  detect::AlertFanout delivered(destinations);
+  detect::AlertFanout alert_sinks(std::vector<detect::AlertSink*>{&alerts, &delivered});
   std::unique_ptr<detect::DetectEngine> engine;
   if (config.detect.enabled) engine = std::make_unique<detect::DetectEngine>(config.detect, workers, alert_sinks);
   std::unique_ptr<detect::SnapshotKeeper> snapshots;
@@ -218,11 +221,8 @@ int main(int argc, char** argv) {
   daemon::RunReport report;
   // Benchmarks: synthetic alerts to the API's subscribers and the sinks, beside the
   // detectors' own (both the store and the outboxes take events from any thread).
-  std::vector<detect::AlertSink*> load_destinations{&alert_store};
-  for (detect::AlertSink* s : slow_sinks.sinks()) load_destinations.push_back(s);
-  detect::AlertFanout load_sinks(load_destinations);
   std::unique_ptr<control::AlertLoad> alert_load;
-  if (options.bench_alerts > 0) alert_load = std::make_unique<control::AlertLoad>(load_sinks, options.bench_alerts);
+  if (options.bench_alerts > 0) alert_load = std::make_unique<control::AlertLoad>(delivered, options.bench_alerts);
   Reloader reloader(config_applier, options.config_file, [&] {
     sessions_out.request_reopen();
     slow_sinks.request_reopen();
