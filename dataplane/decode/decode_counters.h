@@ -10,7 +10,9 @@ namespace synwatch::decode {
   X(unknown_export_version, kDrop, "payload is not NetFlow v5/v9, IPFIX or sFlow v5")            \
   X(sequence_reset, kEvent, "export sequence number went backwards: exporter restart or reordering") \
   X(exporter_table_full, kEvent, "exporter table at capacity: the longest-idle exporter's state was recycled") \
-  X(domain_slots_full, kEvent, "exporter has more observation domains than tracked: the longest-idle one was recycled")
+  X(domain_slots_full, kEvent, "exporter has more observation domains than tracked: the longest-idle one was recycled") \
+  X(export_clock_ahead, kEvent, "export time leapt ahead of the exporter's clock: records kept at that clock until the jump is confirmed") \
+  X(export_clock_jump, kEvent, "exporter's clock jump confirmed by consecutive packets: its new time taken")
 
 #define SYNWATCH_V5_DECODE_COUNTERS(X)                                                           \
   X(v5_truncated_header, kDrop, "NetFlow v5 packet shorter than its 24-byte header")             \

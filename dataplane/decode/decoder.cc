@@ -12,7 +12,8 @@ void Decoder::decode(const ExportContext& ctx, const uint8_t* data, size_t size,
                      RecordSink& sink) {
   ExporterState& exporter = exporters_.get(ctx.exporter, ctx.receive_ms);
   ++exporter.packets;
-  PacketScope scope{ctx, exporter, sink, config_.max_records_per_packet};
+  PacketScope scope{ctx, exporter, sink, config_.max_records_per_packet, newest_export_ms_,
+                    int64_t{config_.clock_jump_s} * 1000};
   wire::ByteCursor c(data, size);
   // sFlow starts with a 32-bit version 5; NetFlow and IPFIX with a 16-bit version.
   if (size >= 4 && wire::ByteCursor::load_be32(data) == 5) return decode_sflow(scope, c);

@@ -36,6 +36,7 @@ class Decoder {
   DecoderConfig config_;
   ExporterTable exporters_;
   TemplatedDecoder templated_;
+  int64_t newest_export_ms_ = 0;  // newest export time accepted from any exporter
 };
 
 }  // namespace synwatch::decode

@@ -15,6 +15,7 @@ std::string DecoderConfig::validate() const {
       {"pending_per_exporter", pending_per_exporter, 0, 1u << 16},
       {"pending_timeout_s", pending_timeout_s, 0, 3600},
       {"max_records_per_packet", max_records_per_packet, 1, 65535},
+      {"clock_jump_s", clock_jump_s, 0, 7 * 86400},
   });
   if (!problem.empty()) return problem;
   for (const auto& o : sampling_overrides) {

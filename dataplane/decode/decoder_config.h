@@ -24,6 +24,9 @@ struct DecoderConfig {
   uint32_t pending_per_exporter = 16;
   uint32_t pending_timeout_s = 60;
   uint32_t max_records_per_packet = 8192;
+  // An export time this far ahead of the exporter's clock and of every other exporter's
+  // is held until confirmed (export_clock.h); 0: off.
+  uint32_t clock_jump_s = 600;
   std::vector<SamplingOverride> sampling_overrides;
 
   // Empty when valid; otherwise "field: reason".

@@ -32,6 +32,11 @@ struct DomainState {
   int64_t last_seen_ms = 0;
   int64_t system_init_ms = -1;  // IPFIX systemInitTimeMilliseconds; -1 unknown
   uint32_t default_sampling = 0;  // from options data without a sampler id; 0 unknown
+  // The export clock (export_clock.h): the last accepted header time, and a jump ahead
+  // that is waiting for confirmation.
+  int64_t clock_ms = 0;
+  int64_t jump_ms = 0;
+  uint8_t jump_packets = 0;
   uint32_t sampler_hand = 0;
   std::array<SamplerRate, kMaxSamplersPerDomain> samplers{};
 

@@ -105,7 +105,7 @@ FieldClass classify_field(const FieldSpec& spec, bool netflow_v9, FieldKind& kin
     // event, which carries nothing synwatch uses.
     known = spec.id == 40005 ? (e = {FieldKind::kFirewallEvent, LengthRule::kUnsigned}, true)
                              : iana_element(spec.id, e);
-  } else if (spec.pen == 0) {
+  } else if (!spec.enterprise) {
     known = iana_element(spec.id, e);
   } else if (spec.pen == kReversePen) {
     known = reverse_element(spec.id, e);

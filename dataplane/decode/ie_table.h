@@ -36,6 +36,9 @@ struct FieldSpec {
   uint16_t id = 0;     // element id, enterprise bit cleared
   uint16_t length = 0;  // kVariableLength for IPFIX variable-length encoding
   uint32_t pen = 0;    // enterprise number, 0 for IANA elements
+  // IPFIX enterprise bit: an enterprise-specific element, never the IANA one of the same
+  // id, even under the reserved enterprise number 0 (found by fuzz_ipfix_differential).
+  bool enterprise = false;
 };
 
 enum class FieldClass : uint8_t { kKnown, kUnknown, kBadLength };

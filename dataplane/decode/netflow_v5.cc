@@ -40,7 +40,7 @@ void decode_netflow_v5(PacketScope& scope, wire::ByteCursor c) {
   r.version = ExportVersion::kNetflowV5;
   r.domain = domain;
   r.sampling = sampling;
-  r.export_ms = export_ms;
+  r.export_ms = scope.export_clock(d, export_ms);
   for (size_t i = 0; i < records; ++i) {
     const uint8_t* p = c.current() + i * kV5RecordSize;
     r.src = IpAddress::v4_bytes(p);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "dataplane/decode/export_clock.h"
 #include "dataplane/decode/exporter_state.h"
 #include "dataplane/decode/flow_record.h"
 
@@ -14,7 +15,14 @@ struct PacketScope {
   ExporterState& exporter;
   RecordSink& sink;
   uint32_t max_records;
+  int64_t& newest_export_ms;  // the decoder's, for the export clock guard
+  int64_t clock_jump_ms;
   uint32_t emitted = 0;
+
+  // The export time this packet's records carry (export_clock.h).
+  int64_t export_clock(DomainState& d, int64_t header_ms) {
+    return guarded_export_ms(d, newest_export_ms, header_ms, clock_jump_ms, exporter.counters);
+  }
 
   void count(DecodeCounter c, uint64_t n = 1) { exporter.counters.add(c, n); }
 

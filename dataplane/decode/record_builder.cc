@@ -17,6 +17,11 @@ int64_t ntp_to_epoch_ms(uint64_t ntp) {
   return (seconds - kNtpToUnixSeconds) * 1000 + fraction_ms;
 }
 
+// Epoch seconds of any width to clamped milliseconds, without overflow.
+int64_t epoch_ms_of_seconds(uint64_t seconds) {
+  return clamped_epoch_ms(std::min<uint64_t>(seconds, uint64_t{kLatestEpochMs} / 1000) * 1000);
+}
+
 // The first of the kinds that is present, or 0.
 template <size_t N>
 bool first_of(const FieldValues& f, const K (&kinds)[N], uint64_t& out) {
@@ -42,7 +47,7 @@ bool time_of(const FieldValues& f, const TimeKinds& k, const TimeBase& base, int
   if (f.has(k.millis)) {
     out = clamped_epoch_ms(f.get(k.millis));
   } else if (f.has(k.seconds)) {
-    out = clamped_epoch_ms(std::min<uint64_t>(f.get(k.seconds), uint64_t{kLatestEpochMs} / 1000) * 1000);
+    out = epoch_ms_of_seconds(f.get(k.seconds));
   } else if (f.has(k.micros_ntp)) {
     out = ntp_to_epoch_ms(f.get(k.micros_ntp));
   } else if (f.has(k.nanos_ntp)) {
@@ -142,9 +147,9 @@ bool build_flow_record(const FieldValues& f, const TimeBase& base, FlowRecord& r
   if (!has_start && !has_end) {
     // NSEL event records carry only an event time; otherwise the export time is all we have.
     if (f.has(K::kObservationMillis)) {
-      start = static_cast<int64_t>(f.get(K::kObservationMillis));
+      start = clamped_epoch_ms(f.get(K::kObservationMillis));
     } else if (f.has(K::kObservationSeconds)) {
-      start = static_cast<int64_t>(f.get(K::kObservationSeconds)) * 1000;
+      start = epoch_ms_of_seconds(f.get(K::kObservationSeconds));
     } else {
       start = base.export_ms;
     }

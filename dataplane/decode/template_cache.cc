@@ -9,7 +9,8 @@ TemplateBuilder::TemplateBuilder(bool options, bool netflow_v9) : netflow_v9_(ne
 
 void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
   // FNV-1a over the raw field list: two definitions with the same fields are one template.
-  for (uint64_t part : {uint64_t{spec.id}, uint64_t{spec.length}, uint64_t{spec.pen}}) {
+  for (uint64_t part : {uint64_t{spec.id}, uint64_t{spec.length},
+                        uint64_t{spec.pen} | uint64_t{spec.enterprise} << 32}) {
     tmpl_.fingerprint ^= part;
     tmpl_.fingerprint *= 0x100000001b3ULL;
   }

@@ -15,7 +15,8 @@ bool read_field_spec(wire::ByteCursor& c, bool ipfix, FieldSpec& spec) {
   if (!c.read_u16(id) || !c.read_u16(spec.length)) return false;
   spec.pen = 0;
   spec.id = id;
-  if (ipfix && (id & 0x8000) != 0) {
+  spec.enterprise = ipfix && (id & 0x8000) != 0;
+  if (spec.enterprise) {
     spec.id = id & 0x7fff;
     if (!c.read_u32(spec.pen)) return false;
   }
@@ -46,7 +47,8 @@ void TemplatedDecoder::decode_v9(PacketScope& scope, wire::ByteCursor c) {
   DomainState& d = scope.exporter.domain(ExportVersion::kNetflowV9, source_id, scope.ctx.receive_ms);
   scope.count(DecodeCounter::v9_packets_lost, track_sequence(d, scope.exporter.counters, sequence, 1));
   Message m{ExportVersion::kNetflowV9, source_id,
-            TimeBase{ExportVersion::kNetflowV9, export_ms, uptime, -1}, &d};
+            TimeBase{ExportVersion::kNetflowV9, export_ms, uptime, -1}, &d,
+            scope.export_clock(d, export_ms)};
   walk_sets(scope, m, c);
   // The count may be too small (softflowd) but a packet holding fewer records than it
   // claims was cut short somewhere.
@@ -70,7 +72,8 @@ void TemplatedDecoder::decode_ipfix(PacketScope& scope, wire::ByteCursor c) {
   wire::ByteCursor sets(c.current(), length - 16u);
   DomainState& d = scope.exporter.domain(ExportVersion::kIpfix, domain, scope.ctx.receive_ms);
   Message m{ExportVersion::kIpfix, domain,
-            TimeBase{ExportVersion::kIpfix, int64_t{export_secs} * 1000, 0, -1}, &d};
+            TimeBase{ExportVersion::kIpfix, int64_t{export_secs} * 1000, 0, -1}, &d,
+            scope.export_clock(d, int64_t{export_secs} * 1000)};
   walk_sets(scope, m, sets);
   // The sequence number counts the data records sent before this message.
   scope.count(DecodeCounter::ipfix_records_lost,
@@ -303,7 +306,7 @@ void TemplatedDecoder::decode_records(PacketScope& scope, Message& m, const Temp
     ++m.flow_records;
     if (base_unknown) scope.count(DecodeCounter::time_base_unknown);
     r.exporter = scope.ctx.exporter;
-    r.export_ms = m.time.export_ms;
+    r.export_ms = m.clock_ms;
     r.version = m.version;
     r.domain = m.domain;
     uint64_t sampler;

@@ -31,6 +31,7 @@ class TemplatedDecoder {
     uint32_t domain;
     TimeBase time;
     DomainState* domain_state;
+    int64_t clock_ms = 0;  // the export time records carry (export_clock.h)
     uint32_t data_records = 0;     // for the IPFIX sequence number
     uint32_t flow_records = 0;
     uint32_t template_records = 0;

@@ -14,7 +14,7 @@ build=${BUILD_FUZZ:-build-fuzz}
 seconds=${SECONDS_PER_FUZZER:-60}
 runs=${RUNS:-0}
 jobs=$(nproc)
-all=(fuzz_decode_v5 fuzz_decode_v9 fuzz_decode_ipfix fuzz_decode_sflow fuzz_packet_view fuzz_config fuzz_api_requests)
+all=(fuzz_decode_v5 fuzz_decode_v9 fuzz_decode_ipfix fuzz_decode_sflow fuzz_ipfix_differential fuzz_packet_view fuzz_config fuzz_api_requests)
 fuzzers=("${@:-${all[@]}}")
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (deploy/install-deps.sh installs it)" >&2; exit 2; }

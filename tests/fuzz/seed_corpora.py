@@ -4,7 +4,7 @@
   seed_corpora.py OUT_DIR CAPTURE...
 
 Writes OUT_DIR/<fuzzer>/<n>: export datagrams by protocol (with the decoder fuzzers'
-control byte in front), whole frames for the packet view (with its link-type byte),
+control byte in front), runs of consecutive IPFIX messages for the differential fuzzer, whole frames for the packet view (with its link-type byte),
 and the shipped configuration for the parser. Reads classic pcap (either byte order,
 micro- or nanosecond); other files are skipped with a note.
 """
@@ -86,6 +86,7 @@ def main():
         counts[fuzzer] = n + 1
 
     for path in sys.argv[2:]:
+        ipfix = []  # this capture's IPFIX messages in order, for the differential fuzzer
         for link, frame in frames(path):
             if link in LINK_INDEX:
                 write("fuzz_packet_view", bytes([LINK_INDEX[link]]) + frame)
@@ -93,6 +94,13 @@ def main():
             fuzzer = kind(payload) if payload is not None else None
             if fuzzer:
                 write(fuzzer, b"\x00" + payload)
+            if fuzzer == "fuzz_decode_ipfix":
+                ipfix.append(payload)
+        # Runs of consecutive messages, so templates and options come before their data.
+        for start in range(0, len(ipfix), 4):
+            run = b"".join(ipfix[start:start + 8])
+            if len(run) <= 65535:
+                write("fuzz_ipfix_differential", run)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     with open(os.path.join(root, "deploy", "synwatch.example.yaml"), "rb") as f:
         write("fuzz_config", f.read())

@@ -371,6 +371,36 @@ TEST(Ipfix, TimesOfAnyWidthAreClampedNotOverflowed) {
   EXPECT_EQ(h.records[0].end_ms, kLatestEpochMs);
 }
 
+// An event record's observation time of any width is clamped too: an 8-byte
+// observationTimeSeconds of all ones wrapped to -1000 ms (found by fuzz_ipfix_differential).
+TEST(Ipfix, ObservationTimesAreClampedNotWrapped) {
+  DecodeHarness h;
+  h.feed(IpfixPacket()
+             .template_set(256, {{8, 4}, {12, 4}, {322, 8}})
+             .template_set(257, {{8, 4}, {12, 4}, {323, 8}})
+             .data_set(256, Bytes().ipv4("192.0.2.1").ipv4("198.51.100.2").u64(~0ULL))
+             .data_set(257, Bytes().ipv4("192.0.2.1").ipv4("198.51.100.2").u64(~0ULL))
+             .build());
+  ASSERT_EQ(h.records.size(), 2u);
+  EXPECT_EQ(h.records[0].start_ms, kLatestEpochMs / 1000 * 1000);
+  EXPECT_EQ(h.records[1].start_ms, kLatestEpochMs);
+  EXPECT_EQ(h.records[1].end_ms, kLatestEpochMs);
+}
+
+// RFC 7011 3.2: with the enterprise bit set the element is enterprise-specific, even
+// under the reserved enterprise number 0; it is skipped, not read as the IANA element of
+// the same id (found by fuzz_ipfix_differential).
+TEST(Ipfix, AnEnterpriseFieldIsNeverTheIanaElement) {
+  DecodeHarness h;
+  h.feed(IpfixPacket()
+             .raw_set(2, Bytes().u16(256).u16(3).u16(8).u16(4).u16(12).u16(4)
+                          .u16(0x8000 | 7).u16(2).u32(0))
+             .data_set(256, Bytes().ipv4("192.0.2.1").ipv4("198.51.100.2").u16(4444))
+             .build());
+  ASSERT_EQ(h.records.size(), 1u);
+  EXPECT_EQ(h.records[0].src_port, 0);
+}
+
 struct MalformedCase {
   const char* description;
   std::vector<uint8_t> payload;
