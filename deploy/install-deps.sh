@@ -16,8 +16,10 @@ build_packages=(
 )
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
 # (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS
-# test certificates, rsyslog (a syslog collector for the alert sink) and logrotate.
-test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl rsyslog logrotate)
+# test certificates, rsyslog (a syslog collector for the alert sink) and logrotate;
+# clang and its runtimes (libFuzzer, sanitizers) for the fuzzers in tests/fuzz.
+test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl rsyslog logrotate
+  clang libclang-rt-14-dev)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")

@@ -2,7 +2,9 @@
 # The whole test suite: installs what is missing, builds with warnings as errors, runs
 # every test; then builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
 # runs the suite under them.
+# Last, each libFuzzer target (tests/fuzz) runs for a bounded time.
 #   SYNWATCH_SKIP_SANITIZERS=1  skip the second build (quicker local runs)
+#   SYNWATCH_FUZZ_SECONDS=N     seconds per fuzzer (default 15; 0 skips the fuzzers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +21,9 @@ if [[ "${SYNWATCH_SKIP_SANITIZERS:-0}" != 1 ]]; then
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+
+fuzz_seconds=${SYNWATCH_FUZZ_SECONDS:-15}
+if ((fuzz_seconds > 0)); then
+  SECONDS_PER_FUZZER=$fuzz_seconds tests/fuzz/run.sh
 fi

@@ -7,12 +7,14 @@
 #   tests/fuzz/run.sh                          every fuzzer, 60 s each
 #   SECONDS_PER_FUZZER=600 tests/fuzz/run.sh fuzz_decode_v9 fuzz_decode_ipfix
 #   RUNS=10000000 tests/fuzz/run.sh            10 M executions each (the issue's bar)
+#   MAX_LEN=4096 ...                           shorter inputs (default 65535)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=${BUILD_FUZZ:-build-fuzz}
 seconds=${SECONDS_PER_FUZZER:-60}
 runs=${RUNS:-0}
+max_len=${MAX_LEN:-65535}
 jobs=$(nproc)
 all=(fuzz_decode_v5 fuzz_decode_v9 fuzz_decode_ipfix fuzz_decode_sflow fuzz_ipfix_differential fuzz_packet_view fuzz_config fuzz_api_requests)
 fuzzers=("${@:-${all[@]}}")
@@ -37,7 +39,7 @@ for f in "${fuzzers[@]}"; do
   [[ -d $seeds ]] || seeds=
   log="$build/$f.log"
   status=0
-  "$build/tests/fuzz/$f" "${limit[@]}" -rss_limit_mb=2048 -max_len=65535 -timeout=10 \
+  "$build/tests/fuzz/$f" "${limit[@]}" -rss_limit_mb=2048 -max_len="$max_len" -timeout=10 \
     -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" ${seeds:+"$seeds"} >"$log" 2>&1 || status=$?
   executions=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -1)
   rate=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log" | tail -1)
