@@ -15,6 +15,7 @@ decode::DecoderConfig unbinding(const ReferenceLimits& limits) {
   c.pending_slots = 0;           // no holding: data before its template is not decoded
   c.pending_per_exporter = 0;
   c.max_records_per_packet = 65535;  // more than a 64 KiB message can hold
+  c.clock_jump_s = 0;  // the export clock guard is outside the reference (export_clock.h)
   return c;
 }
 

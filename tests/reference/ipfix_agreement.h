@@ -3,8 +3,8 @@
 // (tests/fuzz/ipfix_differential_fuzz.cc) and by a test over every bundled capture.
 //
 // The decoder is configured so that its bounds cannot bind before the reference's
-// (ReferenceLimits) and with no holding of data sets that arrive before their template:
-// both then define the same function from messages to records.
+// (ReferenceLimits), with no holding of data sets that arrive before their template and
+// no export clock guard: both then define the same function from messages to records.
 #pragma once
 
 #include <cstddef>
