@@ -227,9 +227,8 @@ void ReferenceIpfix::template_set(uint32_t domain, uint16_t set_id, const uint8_
       if (f.enterprise_bit && !get32(p, size, at, f.enterprise)) return;
       t.fields.push_back(f);
     }
-    size_t record_length = 0;
-    for (const auto& f : t.fields) record_length += f.length == kVariableLength ? 1 : f.length;
-    if (record_length == 0) continue;  // records of no bytes: not a template
+    for (const auto& f : t.fields) t.shortest_record += f.length == kVariableLength ? 1 : f.length;
+    if (t.shortest_record == 0) continue;  // records of no bytes: not a template
     if (t.fields.size() > limits_.fields_per_template && beyond_.empty())
       beyond_ = "a template of " + std::to_string(t.fields.size()) + " fields";
     templates_[{domain, id}] = t;
@@ -255,8 +254,8 @@ bool ReferenceIpfix::read_record(const Template& t, const uint8_t* p, size_t siz
     const uint8_t* value = p + at;
     at += length;
     // An enterprise-specific element is never the IANA element of the same number.
-    const auto e = element(f.enterprise_bit ? f.enterprise : 0, f.id);
     if (f.enterprise_bit && f.enterprise == 0) continue;
+    const auto e = element(f.enterprise_bit ? f.enterprise : 0, f.id);
     if (!e || !length_allowed(e->type, length) || f.length == kVariableLength) continue;
     switch (e->type) {
       case Type::kIpv4: values.addresses.set(e->name, IpAddress::v4_bytes(value)); break;
@@ -270,12 +269,10 @@ bool ReferenceIpfix::read_record(const Template& t, const uint8_t* p, size_t siz
 void ReferenceIpfix::data_set(uint32_t domain, int64_t export_ms, const Template& t,
                               const uint8_t* p, size_t size, const IpAddress& exporter,
                               std::vector<FlowRecord>& out) {
-  size_t record_length = 0;
-  for (const auto& f : t.fields) record_length += f.length == kVariableLength ? 1 : f.length;
   Domain& d = domains_[domain];
   size_t at = 0;
   // Fewer bytes left than the shortest record are padding, RFC 7011 3.3.1.
-  while (size - at >= record_length) {
+  while (size - at >= t.shortest_record) {
     Values v;
     if (!read_record(t, p, size, at, v)) return;
     if (t.options) {

@@ -51,6 +51,7 @@ class ReferenceIpfix {
   struct Template {
     bool options = false;
     std::vector<FieldSpecifier> fields;
+    size_t shortest_record = 0;  // fixed lengths, one byte per variable-length field
   };
   struct Domain {
     int64_t system_init_ms = -1;
