@@ -123,9 +123,10 @@ TEST(SyslogSink, RsyslogParsesEveryAlertOverUdpAndTcp) {
                                          << "\", transport: " << transport
                                          << ", facility: local3, hostname: fw1.example.net}\n"
                                          << "dataplane: {no_huge: true}\n";
-    // rsyslog is ready once it has a socket; the daemon's first delivery over TCP
-    // connects then, and UDP has nothing to wait for: give it its second to bind.
-    std::this_thread::sleep_for(1s);
+    // rsyslog says nothing when it is ready: a datagram sent before it binds is lost,
+    // and a TCP delivery before it listens is refused. Wait for its sockets.
+    ASSERT_TRUE(testing::wait_until_bound(port, std::string(transport) == "tcp"))
+        << "rsyslogd did not bind 127.0.0.1:" << port << ": " << testing::read_text(dir / "rsyslog.err");
     const auto r = testing::run_program({SYNWATCHD_BINARY, "--config", (dir / "synwatch.yaml").string(), "--pcap",
                                          attack_capture().string(), "--metrics-listen", "", "--api-listen", "",
                                          "-q"},
@@ -133,7 +134,8 @@ TEST(SyslogSink, RsyslogParsesEveryAlertOverUdpAndTcp) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.err.find("not delivered"), std::string::npos) << r.err;
     const std::vector<std::string> got = collector.wait_for(already + expected_lines.size());
-    ASSERT_EQ(got.size(), already + expected_lines.size()) << r.err;
+    ASSERT_EQ(got.size(), already + expected_lines.size())
+        << r.err << "\nrsyslogd: " << testing::read_text(dir / "rsyslog.err");
 
     static const std::regex parsed(
         R"re(local3\|(crit|err|warning|notice|info)\|1\|fw1\.example\.net\|synwatch\|([a-z_]+)\|)re"
