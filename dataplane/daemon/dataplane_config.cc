@@ -41,12 +41,18 @@ std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const
       {"memory_mb", memory_mb, 64, 1u << 20},
       {"mbufs_per_socket", mbufs_per_socket, 1023, 1u << 24},
       {"handoff_ring_size", handoff_ring_size, 64, 1u << 24},
-      {"reassembly_flows", reassembly_flows, 1, 1u << 20},
+      {"reassembly_flows", reassembly_flows, 1, 1u << 16},
       {"reassembly_timeout_ms", reassembly_timeout_ms, 10, 60000},
       {"udp_receive_buffer_kb", udp_receive_buffer_kb, 64, 1u << 21},
   });
   if (!problem.empty()) return problem;
   if (lcores.size() > 128) return "lcores: at most 128 workers";
+  if (constexpr uint64_t kMostMbufs = 1u << 26; mbufs_per_socket + reassembly_mbufs() > kMostMbufs)
+    return "reassembly_flows: " + std::to_string(workers()) + " workers' tables of " +
+           std::to_string(reassembly_flows) + " datagrams (up to " +
+           std::to_string(kFragmentsPerDatagram) + " fragments each) and mbufs_per_socket need " +
+           std::to_string(mbufs_per_socket + reassembly_mbufs()) + " mbufs; a pool holds at most " +
+           std::to_string(kMostMbufs);
   for (size_t i = 0; i < lcores.size(); ++i) {
     const std::string field = "lcores[" + std::to_string(i) + "]";
     if (lcores[i] >= cpu_count)

@@ -35,9 +35,15 @@ struct DataplaneConfig {
   bool no_huge = false;          // development mode: no hugepages, anonymous memory
   bool no_huge_set = false;      // the file said so either way (--pcap defaults it on)
   uint32_t memory_mb = 512;      // DPDK memory with no_huge (hugepage memory is reserved by the OS)
+  // Packet buffers per NUMA socket for receiving. Each pool also gets the buffers every
+  // worker's reassembly table can hold at most (reassembly_mbufs()), on top: fragments
+  // held for reassembly, a flood of them included, never take the buffers the RX rings
+  // need, so whole export packets keep being received.
   uint32_t mbufs_per_socket = 16383;
   uint32_t handoff_ring_size = 16384;  // records each worker can queue for each other
-  uint32_t reassembly_flows = 4096;    // fragmented export packets reassembled at once, per worker
+  uint32_t reassembly_flows = 1024;    // fragmented export packets reassembled at once, per worker
+  // How long the fragments of a datagram wait for the rest: wall time on live ports,
+  // the capture's own time when replaying captures (the same result at any speed).
   uint32_t reassembly_timeout_ms = 2000;
   std::vector<std::string> eal_args;   // more EAL options, passed as given
   std::vector<PortConfig> ports;       // input: dpdk
@@ -46,7 +52,15 @@ struct DataplaneConfig {
   std::vector<uint32_t> udp_ports{2055, 4739, 6343};
   uint32_t udp_receive_buffer_kb = 32768;
 
+  // The most fragments one datagram may arrive in (DPDK's RTE_LIBRTE_IP_FRAG_MAX_FRAG;
+  // rx_poller.cc checks they agree): a reassembly entry holds at most this many mbufs.
+  static constexpr uint32_t kFragmentsPerDatagram = 8;
+
   uint32_t workers() const { return lcores.empty() ? 1 : static_cast<uint32_t>(lcores.size()); }
+  // The mbufs all workers' reassembly tables can hold at once, added to each pool.
+  uint64_t reassembly_mbufs() const {
+    return uint64_t{workers()} * reassembly_flows * kFragmentsPerDatagram;
+  }
   // "" when valid, else "field: reason" (fields relative to the dataplane section).
   // `cpu_count` is the number of CPUs this machine has: lcores must lie below it.
   // `need_input`: the input must be complete (the daemon, after its command line; a

@@ -78,6 +78,8 @@ bool run_dpdk(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline
     for (uint32_t i = 0; i < workers; ++i) all_done &= pipeline.worker(i).sessions_finished();
   }
   runtime::wait_worker_lcores();
+  // Fragments still waiting for the rest never will: counted as dropped, not lost.
+  for (const auto& p : pollers) p->drop_held_fragments();
   pipeline.set_port_stats_reader(nullptr);
   ports->stop();
   control.join();

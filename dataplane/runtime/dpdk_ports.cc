@@ -68,11 +68,15 @@ std::unique_ptr<DpdkPorts> DpdkPorts::start(const daemon::DataplaneConfig& confi
     rte_mempool*& pool = ports->pools_[p.socket];
     if (pool == nullptr) {
       const std::string name = "synwatch_mbuf_s" + std::to_string(p.socket);
-      pool = rte_pktmbuf_pool_create(name.c_str(), config.mbufs_per_socket, 256, 0,
-                                     RTE_MBUF_DEFAULT_BUF_SIZE, p.socket);
+      // The reassembly share on top of the receive buffers: any worker may hold
+      // fragments from this socket's ports (dataplane_config.h).
+      const auto mbufs = static_cast<uint32_t>(config.mbufs_per_socket + config.reassembly_mbufs());
+      pool = rte_pktmbuf_pool_create(name.c_str(), mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, p.socket);
       if (pool == nullptr) {
-        error = "dataplane.mbufs_per_socket: cannot create " + std::to_string(config.mbufs_per_socket) +
-                " mbufs on socket " + std::to_string(p.socket) + ": " + reason(rte_errno) +
+        error = "dataplane.mbufs_per_socket: cannot create " + std::to_string(mbufs) + " mbufs (" +
+                std::to_string(config.mbufs_per_socket) + " to receive into, " +
+                std::to_string(config.reassembly_mbufs()) + " for reassembly) on socket " +
+                std::to_string(p.socket) + ": " + reason(rte_errno) +
                 (config.no_huge ? " (raise dataplane.memory_mb)" : " (reserve more hugepages)");
         return nullptr;
       }

@@ -7,6 +7,8 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
 
+#include <algorithm>
+
 #include "dataplane/common/wall_clock.h"
 #include "dataplane/wire/headers.h"
 
@@ -16,6 +18,9 @@ namespace {
 // A capture queue that stays empty this long has reached its end. net_pcap returns
 // nothing only at the end of its file, so this is a margin, not a guess.
 constexpr uint64_t kEndOfCaptureMs = 100;
+
+static_assert(daemon::DataplaneConfig::kFragmentsPerDatagram == RTE_LIBRTE_IP_FRAG_MAX_FRAG,
+              "the mbufs set aside for reassembly assume DPDK's fragments per datagram");
 
 }  // namespace
 
@@ -29,7 +34,8 @@ std::unique_ptr<RxPoller> RxPoller::create(std::vector<RxQueue> queues,
   const uint64_t hz = rte_get_tsc_hz();
   p->idle_end_tsc_ = hz / 1000 * kEndOfCaptureMs;
   p->last_rx_tsc_ = rte_rdtsc();
-  p->tick_tsc_ = hz / 1000 * pipeline::Worker::kTickMs;
+  p->tsc_per_ms_ = std::max<uint64_t>(hz / 1000, 1);
+  p->tick_tsc_ = p->tsc_per_ms_ * pipeline::Worker::kTickMs;
   p->next_tick_tsc_ = p->last_rx_tsc_ + p->tick_tsc_;
   p->timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
   const int flag_bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, nullptr);
@@ -39,11 +45,11 @@ std::unique_ptr<RxPoller> RxPoller::create(std::vector<RxQueue> queues,
   p->death_row_->cnt = 0;
   if (p->queues_.empty()) return p;
   // Buckets of 16 entries; a full bucket or table drops the new fragment (counted).
+  // The table's "cycles" are milliseconds (see reassembly_ms_).
   const uint32_t entries = 16;
   const uint32_t buckets = (config.reassembly_flows + entries - 1) / entries;
   p->fragments_ = rte_ip_frag_table_create(buckets, entries, config.reassembly_flows,
-                                           hz / 1000 * config.reassembly_timeout_ms,
-                                           p->queues_.front().socket);
+                                           config.reassembly_timeout_ms, p->queues_.front().socket);
   if (p->fragments_ == nullptr) {
     error = "dataplane.reassembly_flows: cannot allocate a reassembly table for " +
             std::to_string(config.reassembly_flows) + " datagrams";
@@ -66,10 +72,23 @@ void RxPoller::free_death_row() {
   rte_ip_frag_free_death_row(death_row_.get(), 3);
 }
 
+uint64_t RxPoller::wall_ms() const { return rte_rdtsc() / tsc_per_ms_; }
+
 void RxPoller::expire_fragments() {
   if (fragments_ == nullptr) return;
-  rte_ip_frag_table_del_expired_entries(fragments_, death_row_.get(), rte_rdtsc());
+  if (!all_finite_) reassembly_ms_ = wall_ms();
+  rte_ip_frag_table_del_expired_entries(fragments_, death_row_.get(), reassembly_ms_);
   free_death_row();
+}
+
+void RxPoller::drop_held_fragments() {
+  if (fragments_ == nullptr) return;
+  // Past every entry's time; each call stops when the death row is full, so repeat.
+  for (uint32_t freed = 1; freed != 0;) {
+    rte_ip_frag_table_del_expired_entries(fragments_, death_row_.get(), UINT64_MAX);
+    freed = death_row_->cnt;
+    free_death_row();
+  }
 }
 
 uint32_t RxPoller::poll(pipeline::Worker& worker) {
@@ -82,6 +101,7 @@ uint32_t RxPoller::poll(pipeline::Worker& worker) {
     counters_.add(wire::InputCounter::frames_received, n);
     // Live arrival time once per burst; capture time per frame.
     const int64_t now_ms = q.capture_time ? 0 : wall_clock_ms();
+    if (!all_finite_) reassembly_ms_ = last_rx_tsc_ / tsc_per_ms_;
     for (uint16_t i = 0; i < n && i < 4; ++i) rte_prefetch0(rte_pktmbuf_mtod(burst[i], void*));
     for (uint16_t i = 0; i < n; ++i) {
       if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 4], void*));
@@ -91,7 +111,10 @@ uint32_t RxPoller::poll(pipeline::Worker& worker) {
         const auto us = *RTE_MBUF_DYNFIELD(m, timestamp_offset_, rte_mbuf_timestamp_t*);
         receive_ms = static_cast<int64_t>(us / 1000);
       }
-      m = reassemble(m, last_rx_tsc_);
+      // A replay's reassembly clock is the newest capture time (never backwards).
+      if (all_finite_ && receive_ms > 0)
+        reassembly_ms_ = std::max(reassembly_ms_, static_cast<uint64_t>(receive_ms));
+      m = reassemble(m, reassembly_ms_);
       if (m == nullptr) continue;  // held until its other fragments arrive
       deliver(m, worker, receive_ms);
       rte_pktmbuf_free(m);
@@ -109,7 +132,7 @@ uint32_t RxPoller::poll(pipeline::Worker& worker) {
   return delivered;
 }
 
-rte_mbuf* RxPoller::reassemble(rte_mbuf* m, uint64_t now_tsc) {
+rte_mbuf* RxPoller::reassemble(rte_mbuf* m, uint64_t now_ms) {
   if (fragments_ == nullptr || m->nb_segs != 1) return m;
   wire::ByteCursor c(rte_pktmbuf_mtod(m, const uint8_t*), rte_pktmbuf_data_len(m));
   uint16_t ethertype;
@@ -120,7 +143,7 @@ rte_mbuf* RxPoller::reassemble(rte_mbuf* m, uint64_t now_tsc) {
     if (!rte_ipv4_frag_pkt_is_fragmented(ip)) return m;
     m->l2_len = l2_len & 0x7fu;  // at most 14 + 4 VLAN tags: fits its 7 bits
     m->l3_len = rte_ipv4_hdr_len(ip) & 0x1ffu;
-    rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(fragments_, death_row_.get(), m, now_tsc, ip);
+    rte_mbuf* whole = rte_ipv4_frag_reassemble_packet(fragments_, death_row_.get(), m, now_ms, ip);
     if (whole != nullptr) counters_.add(wire::InputCounter::fragments_reassembled);
     return whole;
   }
@@ -131,7 +154,7 @@ rte_mbuf* RxPoller::reassemble(rte_mbuf* m, uint64_t now_tsc) {
     m->l2_len = l2_len & 0x7fu;  // at most 14 + 4 VLAN tags: fits its 7 bits
     m->l3_len = (sizeof(rte_ipv6_hdr) + sizeof(*frag)) & 0x1ffu;
     rte_mbuf* whole =
-        rte_ipv6_frag_reassemble_packet(fragments_, death_row_.get(), m, now_tsc, ip, frag);
+        rte_ipv6_frag_reassemble_packet(fragments_, death_row_.get(), m, now_ms, ip, frag);
     if (whole != nullptr) counters_.add(wire::InputCounter::fragments_reassembled);
     return whole;
   }

@@ -24,17 +24,18 @@ cpus=$(nproc)
 cmake --build "$build" --target synwatchd synwatch-make-exports >/dev/null
 mkdir -p "$work"
 
-# mbufs for every packet of the looped captures plus what is in flight, and memory for them.
-pool_for() {  # packets
+# mbufs for every packet of the looped captures plus what is in flight, and memory for
+# them and for each worker's reassembly share (1024 datagrams x 8 fragments, on top).
+pool_for() {  # packets workers
   local need=$(($1 + 16384)) size=1023
   while ((size < need)); do size=$((size * 2 + 1)); done
-  echo "$size $((size * 4096 / 1048576 + 512))"
+  echo "$size $(((size + $2 * 8192) * 4096 / 1048576 + 512))"
 }
 
 config() {  # detect workers packets files...
   local detect=$1 workers=$2 packets=$3
   shift 3
-  read -r mbufs memory < <(pool_for "$packets")
+  read -r mbufs memory < <(pool_for "$packets" "$workers")
   local lcores main
   if ((workers == 1)); then
     lcores="[$((cpus > 1 ? 1 : 0))]"

@@ -46,7 +46,7 @@ while ((mbufs < packets + 16384)); do mbufs=$((mbufs * 2 + 1)); done
 cat >"$work/subscribers.yaml" <<EOF
 dataplane:
   no_huge: true
-  memory_mb: $((mbufs * 4096 / 1048576 + 512))
+  memory_mb: $(((mbufs + 8192) * 4096 / 1048576 + 512))
   mbufs_per_socket: $mbufs
   lcores: [$worker_cpu]
   main_lcore: 0

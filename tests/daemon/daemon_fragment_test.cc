@@ -1,6 +1,9 @@
 // Export packets that arrive as IP fragments (large templates and data sets over a
 // 1500-byte path, IPv4 and IPv6) are reassembled by the DPDK input: the sessions are
-// those of the same packets unfragmented, and every reassembly is counted.
+// those of the same packets unfragmented, and every reassembly is counted. A flood of
+// fragments that never complete keeps the reassembly table at its bound: every flood
+// fragment is dropped and counted, memory does not grow with the flood, and the good
+// exports around it (whole during the flood, fragmented before and after) all count.
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
 
@@ -119,6 +122,107 @@ void expect_reassembled(const char* exporter, const char* collector) {
   count >> n;
   EXPECT_EQ(n, fragmented) << daemon.err;
   EXPECT_NE(daemon.err.find("dropped or lost: none"), std::string::npos) << daemon.err;
+}
+
+// The count after `name` in the daemon's exit summary ("  input   name   N  meaning").
+uint64_t summary_count(const std::string& summary, const std::string& name) {
+  const size_t at = summary.find(" " + name + " ");
+  if (at == std::string::npos) return 0;
+  std::istringstream count(summary.substr(at + name.size() + 1));
+  uint64_t n = 0;
+  count >> n;
+  return n;
+}
+
+// The capture of a fragment flood: a third of the good exports fragmented, then the
+// flood (`flood` datagrams from spoofed sources, each sent as 6 of its 7 fragments)
+// interleaved with the next third sent whole, then the last third fragmented again
+// once the flood's entries are past reassembly_timeout_ms (capture time). `whole.pcap`
+// gets the good exports alone, at the same times.
+struct FloodCapture {
+  size_t good_fragmented = 0;  // good datagrams sent as fragments
+  uint64_t flood_fragments = 0;
+};
+
+FloodCapture write_flood(const fs::path& dir, size_t flood) {
+  const auto datagrams =
+      testing::read_datagrams(testing::bundled_captures_dir() / "mixed" / "exports-softflowd-v9.pcap");
+  const char* exporter = "192.0.2.7";
+  const char* collector = "192.0.2.99";
+  FloodCapture made;
+  PcapWriter whole(dir / "whole.pcap"), attack(dir / "attack.pcap");
+  const size_t third = datagrams.size() / 3;
+  uint32_t id = 100;
+  int64_t latest_ms = 0, shift_ms = 0;
+  const std::vector<uint8_t> junk(400, 0x5a);
+  for (size_t i = 0; i < datagrams.size(); ++i) {
+    const auto& d = datagrams[i];
+    const bool during = i >= third && i < 2 * third;
+    if (i == 2 * third) shift_ms = std::max<int64_t>(0, latest_ms + 3000 - d.ctx.receive_ms);
+    const int64_t at_ms = d.ctx.receive_ms + shift_ms;
+    latest_ms = std::max(latest_ms, at_ms);
+    if (during) {
+      const size_t share = flood / third + (i - third < flood % third ? 1 : 0);
+      for (size_t k = 0; k < share; ++k) {
+        const uint32_t n = static_cast<uint32_t>(made.flood_fragments / 6);
+        const std::string spoofed = "198.18." + std::to_string(n >> 8 & 0xff) + "." + std::to_string(n & 0xff);
+        auto parts = fragment(testing::udp_frame(spoofed, collector, static_cast<uint16_t>(1024 + n % 60000), 2055, junk),
+                              64, n * 7 + 1);
+        parts.pop_back();  // the last fragment never comes
+        for (const auto& p : parts) attack.write(p, at_ms);
+        made.flood_fragments += parts.size();
+      }
+    }
+    const Frame frame = testing::udp_frame(exporter, collector, 2055, 2055, d.payload);
+    whole.write(frame, at_ms);
+    if (during || d.payload.size() < 600) {
+      attack.write(frame, at_ms);
+      continue;
+    }
+    for (const auto& p : fragment(frame, 256, ++id)) attack.write(p, at_ms);
+    ++made.good_fragmented;
+  }
+  return made;
+}
+
+TEST(DaemonFragments, AFloodOfFragmentsThatNeverCompleteIsBoundedCountedAndSparesGoodExports) {
+  struct Run {
+    FloodCapture made;
+    testing::RunResult daemon;
+  };
+  std::vector<Run> runs;
+  std::vector<std::string> expected;
+  for (size_t flood : {20'000u, 80'000u}) {
+    SCOPED_TRACE(flood);
+    const auto dir = testing::scratch_dir("fragment-flood-" + std::to_string(flood));
+    Run run;
+    run.made = write_flood(dir, flood);
+    ASSERT_EQ(run.made.flood_fragments, flood * 6);
+    ASSERT_GT(run.made.good_fragmented, 0u);
+    // One worker's table of 1024 datagrams (the default) meets 20 and 80 times as many.
+    run.daemon = testing::run_program({SYNWATCHD_BINARY, "--pcap", dir / "attack.pcap", "--workers", "2",
+                                       "--sessions-out", dir / "s.jsonl", "--metrics-listen", "",
+                                       "--api-listen", ""},
+                                      300s);
+    const std::string& summary = run.daemon.err;
+    ASSERT_EQ(run.daemon.status, 0) << summary;
+    expected = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, dir / "whole.pcap");
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(testing::sorted_lines(testing::read_text(dir / "s.jsonl")), expected) << summary;
+    EXPECT_EQ(summary_count(summary, "fragments_reassembled"), run.made.good_fragmented) << summary;
+    EXPECT_EQ(summary_count(summary, "fragment_dropped"), run.made.flood_fragments) << summary;
+    // The flood's held fragments come out of their own share of the pool: the NIC
+    // always had mbufs to receive into.
+    EXPECT_EQ(summary_count(summary, "nic_no_mbuf"), 0u) << summary;
+    EXPECT_EQ(summary_count(summary, "nic_missed"), 0u) << summary;
+    runs.push_back(std::move(run));
+    if (!HasFailure()) fs::remove_all(dir);  // the larger capture is 55 MB
+  }
+  // Four times the flood, the same memory: the table's bound holds, nothing grows.
+  const long small = runs[0].daemon.peak_rss_kb, large = runs[1].daemon.peak_rss_kb;
+  ASSERT_GT(small, 0);
+  EXPECT_LT(large - small, 8 * 1024) << "peak RSS " << small << " KiB with the smaller flood, " << large
+                                     << " KiB with the larger";
 }
 
 TEST(DaemonFragments, Ipv4ExportPacketsAreReassembled) { expect_reassembled("192.0.2.7", "192.0.2.99"); }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,8 +55,10 @@ void Subprocess::signal(int sig) {
 bool Subprocess::running() {
   if (pid_ <= 0 || status_ != -1) return false;
   int status;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+  rusage usage{};
+  if (wait4(pid_, &status, WNOHANG, &usage) == pid_) {
     status_ = status;
+    peak_rss_kb_ = usage.ru_maxrss;
     return false;
   }
   return true;
@@ -104,6 +107,7 @@ RunResult run_program(const std::vector<std::string>& argv, std::chrono::millise
   {
     Subprocess p(argv, dir / "out", dir / "err");
     r.status = p.wait(timeout);
+    r.peak_rss_kb = p.peak_rss_kb();
   }
   r.out = read_text(dir / "out");
   r.err = read_text(dir / "err");

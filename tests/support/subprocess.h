@@ -27,14 +27,18 @@ class Subprocess {
   int wait(std::chrono::milliseconds timeout);
   bool running();
   pid_t pid() const { return pid_; }
+  // The child's peak resident memory (ru_maxrss), once it has exited normally; 0 before.
+  long peak_rss_kb() const { return peak_rss_kb_; }
 
  private:
   pid_t pid_ = -1;
   int status_ = -1;
+  long peak_rss_kb_ = 0;
 };
 
 struct RunResult {
   int status = -1;
+  long peak_rss_kb = 0;  // 0 when it did not exit within the timeout
   std::string out, err;
 };
 

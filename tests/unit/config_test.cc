@@ -204,6 +204,23 @@ output:
             "dataplane.udp_listen[0]: 'localhost' is not an IPv4 or IPv6 address");
 }
 
+// Each pool gets the reassembly tables' worst case on top of mbufs_per_socket; a size
+// no pool can have is refused by name before DPDK is asked.
+TEST(Config, ReassemblyMbufsAreCountedAndBounded) {
+  SynwatchConfig c;
+  ASSERT_EQ(parse_config("dataplane: {lcores: [0, 1], reassembly_flows: 1000}", c, 4), "");
+  EXPECT_EQ(c.dataplane.reassembly_mbufs(), 2u * 1000 * 8);
+  SynwatchConfig big;
+  EXPECT_EQ(parse_config("dataplane: {reassembly_flows: 65537}", big, 4),
+            "dataplane.reassembly_flows: 65537 is outside 1..65536");
+  std::string lcores;  // 128 workers, the most there can be
+  for (int i = 0; i < 128; ++i) lcores += (i ? ", " : "") + std::to_string(i % 4);
+  EXPECT_EQ(parse_config("dataplane: {lcores: [" + lcores + "], reassembly_flows: 65536}", big, 4),
+            "dataplane.reassembly_flows: 128 workers' tables of 65536 datagrams (up to 8 fragments each) and "
+            "mbufs_per_socket need 67125247 mbufs; a pool holds at most 67108864");
+  EXPECT_EQ(big.dataplane.reassembly_flows, 1024u) << "a refused file changes nothing";
+}
+
 TEST(Config, MissingFileIsNamed) {
   SynwatchConfig c;
   EXPECT_EQ(load_config_file("/nonexistent/synwatch.yaml", c), "/nonexistent/synwatch.yaml: cannot read");
