@@ -5,15 +5,16 @@
 // fragment is dropped and counted, memory does not grow with the flood, and the good
 // exports around it (whole during the flood, fragmented before and after) all count.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include <algorithm>
 #include <sstream>
 
 #include "tests/support/capture_datagrams.h"
 #include "tests/support/export_builder.h"
+#include "tests/support/pcap_writer.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
+#include "tests/support/udp_daemon.h"
 
 namespace synwatch {
 namespace {
@@ -63,23 +64,6 @@ std::vector<Frame> fragment(const Frame& frame, size_t chunk, uint32_t id) {
   return out;
 }
 
-struct PcapWriter {
-  explicit PcapWriter(const fs::path& path)
-      : dead(pcap_open_dead(DLT_EN10MB, 65535)), dump(pcap_dump_open(dead, path.c_str())) {}
-  ~PcapWriter() {
-    pcap_dump_close(dump);
-    pcap_close(dead);
-  }
-  void write(const Frame& f, int64_t ms) {
-    pcap_pkthdr h{};
-    h.ts.tv_sec = ms / 1000;
-    h.ts.tv_usec = static_cast<suseconds_t>(ms % 1000 * 1000);
-    h.caplen = h.len = static_cast<bpf_u_int32>(f.size());
-    pcap_dump(reinterpret_cast<u_char*>(dump), &h, f.data());
-  }
-  pcap_t* dead;
-  pcap_dumper_t* dump;
-};
 
 void expect_reassembled(const char* exporter, const char* collector) {
   const auto dir = testing::scratch_dir(std::string("fragments-") + (exporter[0] == '2' ? "v6" : "v4"));
@@ -88,7 +72,7 @@ void expect_reassembled(const char* exporter, const char* collector) {
   ASSERT_FALSE(datagrams.empty());
   size_t fragmented = 0;
   {
-    PcapWriter whole(dir / "whole.pcap"), pieces(dir / "fragments.pcap");
+    testing::PcapWriter whole(dir / "whole.pcap"), pieces(dir / "fragments.pcap");
     uint32_t id = 100;
     for (const auto& d : datagrams) {
       const Frame frame = testing::udp_frame(exporter, collector, 2055, 2055, d.payload);
@@ -112,26 +96,8 @@ void expect_reassembled(const char* exporter, const char* collector) {
   const auto expected = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, dir / "whole.pcap");
   EXPECT_FALSE(expected.empty());
   EXPECT_EQ(testing::sorted_lines(testing::read_text(dir / "s.jsonl")), expected) << daemon.err;
-  // "  input   fragments_reassembled   N  ..."
-  std::ostringstream row;
-  row << "fragments_reassembled";
-  const size_t at = daemon.err.find(row.str());
-  ASSERT_NE(at, std::string::npos) << daemon.err;
-  std::istringstream count(daemon.err.substr(at + row.str().size()));
-  size_t n = 0;
-  count >> n;
-  EXPECT_EQ(n, fragmented) << daemon.err;
+  EXPECT_EQ(testing::summary_count(daemon.err, "fragments_reassembled"), fragmented) << daemon.err;
   EXPECT_NE(daemon.err.find("dropped or lost: none"), std::string::npos) << daemon.err;
-}
-
-// The count after `name` in the daemon's exit summary ("  input   name   N  meaning").
-uint64_t summary_count(const std::string& summary, const std::string& name) {
-  const size_t at = summary.find(" " + name + " ");
-  if (at == std::string::npos) return 0;
-  std::istringstream count(summary.substr(at + name.size() + 1));
-  uint64_t n = 0;
-  count >> n;
-  return n;
 }
 
 // The capture of a fragment flood: a third of the good exports fragmented, then the
@@ -150,7 +116,7 @@ FloodCapture write_flood(const fs::path& dir, size_t flood) {
   const char* exporter = "192.0.2.7";
   const char* collector = "192.0.2.99";
   FloodCapture made;
-  PcapWriter whole(dir / "whole.pcap"), attack(dir / "attack.pcap");
+  testing::PcapWriter whole(dir / "whole.pcap"), attack(dir / "attack.pcap");
   const size_t third = datagrams.size() / 3;
   uint32_t id = 100;
   int64_t latest_ms = 0, shift_ms = 0;
@@ -209,12 +175,12 @@ TEST(DaemonFragments, AFloodOfFragmentsThatNeverCompleteIsBoundedCountedAndSpare
     expected = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, dir / "whole.pcap");
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(testing::sorted_lines(testing::read_text(dir / "s.jsonl")), expected) << summary;
-    EXPECT_EQ(summary_count(summary, "fragments_reassembled"), run.made.good_fragmented) << summary;
-    EXPECT_EQ(summary_count(summary, "fragment_dropped"), run.made.flood_fragments) << summary;
+    EXPECT_EQ(testing::summary_count(summary, "fragments_reassembled"), run.made.good_fragmented) << summary;
+    EXPECT_EQ(testing::summary_count(summary, "fragment_dropped"), run.made.flood_fragments) << summary;
     // The flood's held fragments come out of their own share of the pool: the NIC
     // always had mbufs to receive into.
-    EXPECT_EQ(summary_count(summary, "nic_no_mbuf"), 0u) << summary;
-    EXPECT_EQ(summary_count(summary, "nic_missed"), 0u) << summary;
+    EXPECT_EQ(testing::summary_count(summary, "nic_no_mbuf"), 0u) << summary;
+    EXPECT_EQ(testing::summary_count(summary, "nic_missed"), 0u) << summary;
     runs.push_back(std::move(run));
     if (!HasFailure()) fs::remove_all(dir);  // the larger capture is 55 MB
   }

@@ -59,6 +59,17 @@ inline bool wait_until_bound(uint16_t port, bool tcp, std::chrono::milliseconds 
   return true;
 }
 
+// The count after `name` in synwatchd's exit summary ("  input   name   N  meaning");
+// 0 when the summary does not list it (it lists counters that are not zero).
+inline uint64_t summary_count(const std::string& summary, const std::string& name) {
+  const size_t at = summary.find(" " + name + " ");
+  if (at == std::string::npos) return 0;
+  std::istringstream count(summary.substr(at + name.size() + 1));
+  uint64_t n = 0;
+  count >> n;
+  return n;
+}
+
 // synwatchd on the UDP input, running until stopped.
 class UdpDaemon {
  public:
