@@ -88,6 +88,16 @@ void AlertStore::count_missed(uint64_t events) {
   subscriber_missed_ += events;
 }
 
+void AlertStore::count_evicted() {
+  std::lock_guard lock(mutex_);
+  ++subscribers_evicted_;
+}
+
+uint64_t AlertStore::subscribers_evicted() const {
+  std::lock_guard lock(mutex_);
+  return subscribers_evicted_;
+}
+
 uint32_t AlertStore::subscribers() const {
   std::lock_guard lock(mutex_);
   return subscribers_;

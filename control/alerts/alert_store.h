@@ -67,8 +67,10 @@ class AlertStore : public detect::AlertSink {
   void add_subscriber();
   void remove_subscriber();
   void count_missed(uint64_t events);
+  void count_evicted();  // a subscriber cancelled for reading nothing (StallWatch)
   uint32_t subscribers() const;
   uint64_t subscriber_missed() const;
+  uint64_t subscribers_evicted() const;
 
  private:
   const uint32_t capacity_;
@@ -80,6 +82,7 @@ class AlertStore : public detect::AlertSink {
   AlertTally tally_;
   uint32_t subscribers_ = 0;
   uint64_t subscriber_missed_ = 0;
+  uint64_t subscribers_evicted_ = 0;
 };
 
 }  // namespace synwatch::control

@@ -1,6 +1,7 @@
 #include "control/api/alert_service.h"
 
 #include <charconv>
+#include <cstdio>
 
 #include "control/api/proto_convert.h"
 
@@ -28,6 +29,15 @@ class SubscriberSlot {
 };
 
 }  // namespace
+
+AlertService::AlertService(AlertStore& store, uint32_t max_subscribers, std::chrono::milliseconds stall)
+    : store_(store), max_subscribers_(max_subscribers), stalls_(stall, [this, stall](const std::string& peer) {
+        store_.count_evicted();
+        std::fprintf(stderr,
+                     "synwatchd: api: alert subscriber %s cancelled: it read nothing for %lld s "
+                     "(api.subscriber_stall_s)\n",
+                     peer.c_str(), static_cast<long long>(stall.count() / 1000));
+      }) {}
 
 grpc::Status AlertService::ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest* request,
                                       v1::ListAlertsResponse* response) {
@@ -72,6 +82,7 @@ grpc::Status AlertService::Subscribe(grpc::ServerContext* context, const v1::Sub
     return {grpc::StatusCode::RESOURCE_EXHAUSTED,
             "already " + std::to_string(max_subscribers_) + " subscribers (api.max_subscribers)"};
   SubscriberSlot slot(store_);
+  StallWatch::Registration watched(stalls_, context);
   // Headers now: the client knows it is subscribed before the first alert.
   writer->SendInitialMetadata();
 
@@ -90,7 +101,10 @@ grpc::Status AlertService::Subscribe(grpc::ServerContext* context, const v1::Sub
       to_proto(a, *event.mutable_alert());
       event.set_missed_before(missed);
       missed = 0;
-      if (!writer->Write(event)) return grpc::Status::OK;  // the client went away
+      watched.writing();
+      const bool sent = writer->Write(event);
+      watched.written();
+      if (!sent) return grpc::Status::OK;  // the client went away, or stalled (StallWatch)
     }
     if (!read.events.empty()) continue;
     if (!open) break;

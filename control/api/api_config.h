@@ -10,6 +10,7 @@
 //       - {name: ops, file: /etc/synwatch/tokens/ops}
 //     alert_history: 10000           # alert events kept for List and resumed subscriptions
 //     max_subscribers: 16
+//     subscriber_stall_s: 30         # a subscriber that reads nothing this long is cancelled
 //     recent_sessions: 65536         # decided sessions kept for lookup by address
 //     top_keys: 1024                 # servers, clients, ports per minute for top failed
 //
@@ -35,6 +36,9 @@ struct ApiConfig {
   std::vector<ApiToken> tokens;
   uint32_t alert_history = 10000;
   uint32_t max_subscribers = 16;
+  // A subscriber whose client has not taken an event for this long is cancelled, so a
+  // client that opens streams and never reads cannot keep the slots.
+  uint32_t subscriber_stall_s = 30;
   uint32_t recent_sessions = 65536;  // decided sessions kept for lookup
   uint32_t top_keys = 1024;          // keys per minute and dimension for top failed
 

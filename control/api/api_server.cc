@@ -51,7 +51,8 @@ std::unique_ptr<ApiServer> ApiServer::start(const ApiConfig& config, const ApiSo
     return nullptr;
   }
   std::unique_ptr<ApiServer> api(new ApiServer());
-  api->alerts_ = std::make_unique<AlertService>(sources.alerts, config.max_subscribers);
+  api->alerts_ = std::make_unique<AlertService>(sources.alerts, config.max_subscribers,
+                                                std::chrono::seconds(config.subscriber_stall_s));
   api->statistics_ = std::make_unique<StatisticsService>(sources);
   api->exporters_ = std::make_unique<ExporterService>(sources);
   api->config_ = std::make_unique<ConfigService>(sources);

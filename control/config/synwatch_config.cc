@@ -412,6 +412,7 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
     if (key == "listen") a.listen = read_string(v, f), a.listen_set = true;
     else if (key == "alert_history") a.alert_history = read_u32(v, f);
     else if (key == "max_subscribers") a.max_subscribers = read_u32(v, f);
+    else if (key == "subscriber_stall_s") a.subscriber_stall_s = read_u32(v, f);
     else if (key == "recent_sessions") a.recent_sessions = read_u32(v, f);
     else if (key == "top_keys") a.top_keys = read_u32(v, f);
     else if (key == "tls") {

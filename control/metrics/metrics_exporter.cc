@@ -249,6 +249,9 @@ class PipelineCollector : public prometheus::Collectable {
     single("synwatch_alert_subscriber_missed_total",
            "Alert events subscribers never received: they fell behind by more than the history holds.",
            MetricType::Counter, double(alerts_->subscriber_missed()));
+    single("synwatch_alert_subscribers_evicted_total",
+           "Alert subscribers cancelled for reading nothing for api.subscriber_stall_s.", MetricType::Counter,
+           double(alerts_->subscribers_evicted()));
   }
 
   void add_sinks(std::vector<MetricFamily>& out) const {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -281,6 +282,82 @@ TEST_F(Api, LimitsSubscribersAndEndsStreamsOnStop) {
     EXPECT_EQ(s->reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
   }
   EXPECT_EQ(alerts_.subscribers(), 0u);
+}
+
+// This process's resident memory in KiB (VmRSS).
+long resident_kb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+// A client that takes every subscriber slot, opens more streams beyond them, and never
+// reads, while 20,000 events of 2 KB (40 MB a stream) are published: the server holds
+// no more than each stream's HTTP/2 window, unary calls are answered all the while,
+// and after api.subscriber_stall_s the silent streams are cancelled and a client that
+// reads gets the slots and the events.
+class ApiWithStallLimit : public Api {
+ protected:
+  ApiConfig config() override {
+    ApiConfig c = Api::config();
+    c.max_subscribers = 4;
+    c.subscriber_stall_s = 1;
+    return c;
+  }
+};
+
+TEST_F(ApiWithStallLimit, AClientThatOpensManyStreamsAndNeverReadsIsBoundedThenCancelled) {
+  // Its own connection: the silent client's windows are its own.
+  grpc::ChannelArguments own;
+  own.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto silent_stub = v1::Alerts::NewStub(
+      grpc::CreateCustomChannel(server_->address(), grpc::InsecureChannelCredentials(), own));
+  std::vector<std::unique_ptr<Subscription>> silent;
+  for (int i = 0; i < 4; ++i) silent.push_back(std::make_unique<Subscription>(*silent_stub, v1::SubscribeRequest{}));
+  wait_for_subscribers(4);
+  for (int i = 0; i < 50; ++i) {
+    Subscription beyond(*silent_stub, {});
+    EXPECT_TRUE(beyond.read(1).empty());
+    const grpc::Status refused = beyond.reader->Finish();
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  }
+
+  const long before_kb = resident_kb();
+  detect::Alert big = alert("big", "scanner", "192.0.2.1");
+  big.summary.assign(2048, 's');
+  // Paced, so that every stream keeps writing (the history holds 16 events) until its
+  // window is full.
+  for (int i = 0; i < 20000; ++i) {
+    big.id = "big" + std::to_string(i);
+    alerts_.on_alert(big);
+    if (i % 16 == 15) std::this_thread::sleep_for(1ms);
+  }
+  // Served while the silent streams hold their slots: a list, and a refused subscriber.
+  auto stub = v1::Alerts::NewStub(channel_);
+  {
+    grpc::ClientContext context;
+    authorize(context);
+    v1::ListAlertsResponse r;
+    ASSERT_TRUE(stub->ListAlerts(&context, {}, &r).ok());
+    EXPECT_GT(r.alerts_size(), 0);
+  }
+  const long during_kb = resident_kb();
+  EXPECT_LT(during_kb - before_kb, 32 * 1024) << "resident memory grew from " << before_kb << " KiB to "
+                                              << during_kb << " KiB";
+
+  // Cancelled within a stall limit and a check: the slots are free again.
+  for (int i = 0; i < 1000 && alerts_.subscribers() != 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(alerts_.subscribers(), 0u);
+  EXPECT_EQ(alerts_.subscribers_evicted(), 4u);
+  Subscription reader(*stub, {});
+  wait_for_subscribers(1);
+  alerts_.on_alert(alert("after", "scanner", "192.0.2.9"));
+  const auto got = reader.read(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].alert().id(), "after");
+  reader.context.TryCancel();
+  for (auto& s : silent) s->context.TryCancel();
 }
 
 TEST_F(Api, ShowsAndValidatesTheConfiguration) {

@@ -70,6 +70,7 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
        "api.tokens[0].file: cannot read '/nonexistent/token'"},
       {"api: {tls: {cert: /nonexistent/server.crt}}", "api.tls.cert: cannot read '/nonexistent/server.crt'"},
       {"api: {max_subscribers: 0}", "api.max_subscribers: 0 is outside 1..256"},
+      {"api: {subscriber_stall_s: 0}", "api.subscriber_stall_s: 0 is outside 1..3600"},
       {"api: {token: x}", "api.token: unknown setting"},
       {"metrics: {listen: \"localhost:9610\"}",
        "metrics.listen: 'localhost:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
