@@ -31,10 +31,9 @@ std::unique_ptr<RxPoller> RxPoller::create(std::vector<RxQueue> queues,
   p->queues_ = std::move(queues);
   p->all_finite_ = capture;
   for (const auto& q : p->queues_) p->all_finite_ &= q.finite;
-  const uint64_t hz = rte_get_tsc_hz();
-  p->idle_end_tsc_ = hz / 1000 * kEndOfCaptureMs;
+  p->tsc_per_ms_ = std::max<uint64_t>(rte_get_tsc_hz() / 1000, 1);
+  p->idle_end_tsc_ = p->tsc_per_ms_ * kEndOfCaptureMs;
   p->last_rx_tsc_ = rte_rdtsc();
-  p->tsc_per_ms_ = std::max<uint64_t>(hz / 1000, 1);
   p->tick_tsc_ = p->tsc_per_ms_ * pipeline::Worker::kTickMs;
   p->next_tick_tsc_ = p->last_rx_tsc_ + p->tick_tsc_;
   p->timestamp_offset_ = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, nullptr);
@@ -72,11 +71,11 @@ void RxPoller::free_death_row() {
   rte_ip_frag_free_death_row(death_row_.get(), 3);
 }
 
-uint64_t RxPoller::wall_ms() const { return rte_rdtsc() / tsc_per_ms_; }
+uint64_t RxPoller::ms_of_tsc(uint64_t tsc) const { return tsc / tsc_per_ms_; }
 
 void RxPoller::expire_fragments() {
   if (fragments_ == nullptr) return;
-  if (!all_finite_) reassembly_ms_ = wall_ms();
+  if (!all_finite_) reassembly_ms_ = ms_of_tsc(rte_rdtsc());
   rte_ip_frag_table_del_expired_entries(fragments_, death_row_.get(), reassembly_ms_);
   free_death_row();
 }
@@ -101,7 +100,7 @@ uint32_t RxPoller::poll(pipeline::Worker& worker) {
     counters_.add(wire::InputCounter::frames_received, n);
     // Live arrival time once per burst; capture time per frame.
     const int64_t now_ms = q.capture_time ? 0 : wall_clock_ms();
-    if (!all_finite_) reassembly_ms_ = last_rx_tsc_ / tsc_per_ms_;
+    if (!all_finite_) reassembly_ms_ = ms_of_tsc(last_rx_tsc_);
     for (uint16_t i = 0; i < n && i < 4; ++i) rte_prefetch0(rte_pktmbuf_mtod(burst[i], void*));
     for (uint16_t i = 0; i < n; ++i) {
       if (i + 4 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 4], void*));

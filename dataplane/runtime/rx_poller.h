@@ -56,7 +56,7 @@ class RxPoller {
   RxPoller() = default;
   void deliver(struct rte_mbuf* m, pipeline::Worker& worker, int64_t receive_ms);
   struct rte_mbuf* reassemble(struct rte_mbuf* m, uint64_t now_ms);
-  uint64_t wall_ms() const;
+  uint64_t ms_of_tsc(uint64_t tsc) const;  // the live reassembly clock
   void free_death_row();
 
   std::vector<RxQueue> queues_;
