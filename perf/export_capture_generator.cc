@@ -5,6 +5,8 @@
 // deals them over K queues (one net_pcap rx_pcap per queue).
 //
 //   synwatch-make-exports --format v9 --records 2000000 --exporters 64 -o v9.pcap
+//   synwatch-make-exports --format ipfix --ipv6 -o ipfix6.pcap        IPv6 flows
+//   synwatch-make-exports --format v5 --per-packet 1 -o v5-1.pcap     one record a packet
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -25,6 +27,9 @@ const char kUsage[] =
     "  --records N          flow records (sFlow: samples) to write (default 1000000)\n"
     "  --exporters N        exporters, 10.255.0.1 and up (default 64)\n"
     "  --failed-percent P   share of TCP sessions that fail (default 30)\n"
+    "  --per-packet N       records (sFlow: samples) per packet (default v5 30, v9 and\n"
+    "                       IPFIX 24, sFlow 6)\n"
+    "  --ipv6               IPv6 flows (v9 and IPFIX): 2001:db8::/32 addresses\n"
     "  --split K            write K files FILE.0 .. FILE.K-1, exporters dealt round-robin\n"
     "  --seed S             random seed (default 1)\n";
 
@@ -112,26 +117,41 @@ std::vector<uint8_t> v5_packet(Exporter& e, const std::vector<Flow>& flows, uint
   return p.build();
 }
 
-// The 19-field IPv4 router template of perf/decode_bench.cc.
+// An IPv4 flow address as IPv6: 2001:db8: and the IPv4 address in the low 32 bits.
+Bytes& ipv6_of(Bytes& b, uint32_t v4) { return b.u32(0x20010db8).u32(0).u32(0).u32(v4); }
+
+// The 19-field IPv4 router template of perf/decode_bench.cc, or its IPv6 twin (IPv6
+// addresses, next hop and prefix lengths).
 std::vector<uint8_t> templated_packet(Exporter& e, const std::vector<Flow>& flows, uint32_t uptime,
-                                      bool ipfix) {
+                                      bool ipfix, bool ipv6) {
   auto p = ipfix ? synwatch::testing::IpfixPacket() : synwatch::testing::V9Packet();
   p.export_time(kBootSecs + uptime / 1000).domain(1);
   if (!ipfix) p.sys_uptime(uptime);
   const bool with_template = e.packets % 32 == 0;  // resent as routers do
   if (with_template) {
     const uint16_t start = ipfix ? 152 : 22, end = ipfix ? 153 : 21, tl = ipfix ? 8 : 4;
-    p.template_set(256, {{8, 4}, {12, 4}, {15, 4}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {5, 1}, {10, 4},
-                         {14, 4}, {2, 8}, {1, 8}, {start, tl}, {end, tl}, {16, 4}, {17, 4}, {9, 1},
-                         {13, 1}, {61, 1}});
+    if (ipv6)
+      p.template_set(256, {{27, 16}, {28, 16}, {62, 16}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {5, 1}, {10, 4},
+                           {14, 4}, {2, 8}, {1, 8}, {start, tl}, {end, tl}, {16, 4}, {17, 4}, {29, 1},
+                           {30, 1}, {61, 1}});
+    else
+      p.template_set(256, {{8, 4}, {12, 4}, {15, 4}, {7, 2}, {11, 2}, {4, 1}, {6, 1}, {5, 1}, {10, 4},
+                           {14, 4}, {2, 8}, {1, 8}, {start, tl}, {end, tl}, {16, 4}, {17, 4}, {9, 1},
+                           {13, 1}, {61, 1}});
   }
   Bytes data;
   for (const auto& f : flows) {
-    data.u32(f.src).u32(f.dst).u32(0xc0000201).u16(f.sport).u16(f.dport).u8(f.proto).u8(f.flags)
-        .u8(0).u32(3).u32(5).u64(f.packets).u64(f.bytes);
+    if (ipv6) {
+      ipv6_of(data, f.src);
+      ipv6_of(data, f.dst);
+      ipv6_of(data, 0xc0000201);
+    } else {
+      data.u32(f.src).u32(f.dst).u32(0xc0000201);
+    }
+    data.u16(f.sport).u16(f.dport).u8(f.proto).u8(f.flags).u8(0).u32(3).u32(5).u64(f.packets).u64(f.bytes);
     if (ipfix) data.u64(uint64_t{kBootSecs} * 1000 + f.first_ms).u64(uint64_t{kBootSecs} * 1000 + f.last_ms);
     else data.u32(f.first_ms).u32(f.last_ms);
-    data.u32(64500).u32(64501).u8(24).u8(24).u8(0);
+    data.u32(64500).u32(64501).u8(ipv6 ? 64 : 24).u8(ipv6 ? 64 : 24).u8(0);
   }
   p.data_set(256, data);
   if (ipfix) {
@@ -163,7 +183,8 @@ std::vector<uint8_t> sflow_datagram(Exporter& e, const std::vector<Flow>& flows,
 int main(int argc, char** argv) {
   synwatch::CommandLine line(argc, argv);
   std::string format, output;
-  uint32_t records = 1000000, exporters = 64, failed = 30, split = 1, seed = 1;
+  uint32_t records = 1000000, exporters = 64, failed = 30, split = 1, seed = 1, per_packet = 0;
+  bool ipv6 = false;
   auto fail = [](const std::string& m) {
     std::fprintf(stderr, "synwatch-make-exports: %s\n%s", m.c_str(), kUsage);
     return 2;
@@ -184,6 +205,8 @@ int main(int argc, char** argv) {
       else if (number("--exporters", exporters, 1, 60000)) {}
       else if (number("--failed-percent", failed, 0, 95)) {}
       else if (number("--split", split, 1, 64)) {}
+      else if (number("--per-packet", per_packet, 1, 30)) {}
+      else if (line.flag("--ipv6")) ipv6 = true;
       else if (number("--seed", seed, 0, ~0u)) {}
       else return fail(std::string(line.arg()) + ": unknown option");
     } catch (const std::string& m) {
@@ -193,7 +216,8 @@ int main(int argc, char** argv) {
   if (format != "v5" && format != "v9" && format != "ipfix" && format != "sflow")
     return fail("--format: expected v5, v9, ipfix or sflow");
   if (output.empty()) return fail("-o: missing");
-  const size_t per_packet = format == "v5" ? 30 : format == "sflow" ? 6 : 24;
+  if (ipv6 && format != "v9" && format != "ipfix") return fail("--ipv6: only for v9 and ipfix");
+  if (per_packet == 0) per_packet = format == "v5" ? 30 : format == "sflow" ? 6 : 24;
   const uint16_t port = format == "v5" || format == "v9" ? 2055 : format == "ipfix" ? 4739 : 6343;
 
   std::vector<pcap_dumper_t*> files;
@@ -218,7 +242,7 @@ int main(int argc, char** argv) {
     e.backlog.erase(e.backlog.begin(), e.backlog.begin() + static_cast<long>(per_packet));
     std::vector<uint8_t> payload = format == "v5"      ? v5_packet(e, flows, uptime)
                                    : format == "sflow" ? sflow_datagram(e, flows, uptime)
-                                                       : templated_packet(e, flows, uptime, format == "ipfix");
+                                                       : templated_packet(e, flows, uptime, format == "ipfix", ipv6);
     ++e.packets;
     const auto frame = synwatch::testing::udp_frame(dotted(e.address), "10.254.0.1", 50000, port, payload);
     pcap_pkthdr h{};

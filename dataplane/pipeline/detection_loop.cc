@@ -18,8 +18,9 @@ void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::Sna
     if (all_done && !moved) break;
     if (keeper != nullptr) keeper->tick(engine);
     if (requests != nullptr) requests->serve(engine);
-    // An interval is 10 s of flow time: a millisecond's nap costs live input nothing.
-    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // An interval is 10 s of flow time: a 2 ms nap costs live input nothing, and wakes
+    // the cores this thread shares with the workers less often.
+    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   engine.finish();
   if (requests != nullptr) {

@@ -3,8 +3,10 @@
 #include <netinet/in.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "dataplane/common/wall_clock.h"
 
@@ -21,8 +23,19 @@ struct UdpPoller::Buffers {
 UdpPoller::UdpPoller(std::vector<int> fds)
     : fds_(std::move(fds)),
       kernel_drops_(fds_.size(), 0),
+      waiting_(fds_.size()),
       buffers_(std::make_unique<Buffers>()),
-      next_tick_(std::chrono::steady_clock::now()) {}
+      next_tick_(std::chrono::steady_clock::now()) {
+  int smallest = kLongNapBuffer;
+  for (size_t i = 0; i < fds_.size(); ++i) {
+    waiting_[i] = {fds_[i], POLLIN, 0};
+    int bytes = 0;
+    socklen_t size = sizeof bytes;
+    if (getsockopt(fds_[i], SOL_SOCKET, SO_RCVBUF, &bytes, &size) != 0) bytes = 0;
+    smallest = std::min(smallest, bytes);
+  }
+  nap_ = smallest >= kLongNapBuffer ? kLongNap : kShortNap;
+}
 
 UdpPoller::~UdpPoller() = default;
 
@@ -43,47 +56,18 @@ wire::IpAddress source_of(const sockaddr_storage& ss) {
 }  // namespace
 
 uint32_t UdpPoller::poll(pipeline::Worker& worker) {
-  Buffers& b = *buffers_;
+  if (readable_ == 0) wait_for_data();
   uint32_t delivered = 0;
-  for (size_t s = 0; s < fds_.size(); ++s) {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      b.iov[i] = {b.data[i], kMaxDatagram};
-      msghdr& h = b.messages[i].msg_hdr;
-      h = {};
-      h.msg_name = &b.from[i];
-      h.msg_namelen = sizeof b.from[i];
-      h.msg_iov = &b.iov[i];
-      h.msg_iovlen = 1;
-      h.msg_control = b.control[i];
-      h.msg_controllen = sizeof b.control[i];
-    }
-    const int n = recvmmsg(fds_[s], b.messages, kBatch, MSG_DONTWAIT, nullptr);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        counters_.add(wire::InputCounter::receive_error);
-      continue;
-    }
-    counters_.add(wire::InputCounter::frames_received, static_cast<uint64_t>(n));
-    const int64_t now_ms = wall_clock_ms();
-    for (int i = 0; i < n; ++i) {
-      msghdr& h = b.messages[i].msg_hdr;
-      for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
-        uint32_t total;
-        std::memcpy(&total, CMSG_DATA(c), sizeof total);
-        counters_.add(wire::InputCounter::socket_buffer_overflow, total - kernel_drops_[s]);
-        kernel_drops_[s] = total;
-      }
-      if (h.msg_flags & MSG_TRUNC) {
-        counters_.add(wire::InputCounter::datagram_truncated);
-        continue;
-      }
-      const decode::ExportContext ctx{source_of(b.from[i]), now_ms};
-      worker.on_datagram(ctx, b.data[i], b.messages[i].msg_len);
-      ++delivered;
+  for (size_t s = 0; s < waiting_.size(); ++s) {
+    if ((waiting_[s].revents & POLLIN) == 0) continue;
+    const uint32_t n = receive(s, worker);
+    delivered += n;
+    if (n < kBatch) {  // drained (or an error): not read again before the next wait
+      waiting_[s].revents = 0;
+      --readable_;
     }
   }
-  if (delivered == 0) wait(1);
+  delivered_since_wait_ |= delivered > 0;
   if (const auto now = std::chrono::steady_clock::now(); now >= next_tick_) {
     next_tick_ = now + std::chrono::milliseconds(pipeline::Worker::kTickMs);
     worker.tick(wall_clock_ms());
@@ -91,11 +75,59 @@ uint32_t UdpPoller::poll(pipeline::Worker& worker) {
   return delivered;
 }
 
-void UdpPoller::wait(int timeout_ms) {
-  pollfd fds[64];
-  const size_t n = fds_.size() < 64 ? fds_.size() : 64;
-  for (size_t i = 0; i < n; ++i) fds[i] = {fds_[i], POLLIN, 0};
-  ::poll(fds, n, timeout_ms);
+uint32_t UdpPoller::receive(size_t s, pipeline::Worker& worker) {
+  Buffers& b = *buffers_;
+  for (unsigned i = 0; i < kBatch; ++i) {
+    b.iov[i] = {b.data[i], kMaxDatagram};
+    msghdr& h = b.messages[i].msg_hdr;
+    h = {};
+    h.msg_name = &b.from[i];
+    h.msg_namelen = sizeof b.from[i];
+    h.msg_iov = &b.iov[i];
+    h.msg_iovlen = 1;
+    h.msg_control = b.control[i];
+    h.msg_controllen = sizeof b.control[i];
+  }
+  const int n = recvmmsg(fds_[s], b.messages, kBatch, MSG_DONTWAIT, nullptr);
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+      counters_.add(wire::InputCounter::receive_error);
+    return 0;
+  }
+  counters_.add(wire::InputCounter::frames_received, static_cast<uint64_t>(n));
+  const int64_t now_ms = wall_clock_ms();
+  for (int i = 0; i < n; ++i) {
+    msghdr& h = b.messages[i].msg_hdr;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+      uint32_t total;
+      std::memcpy(&total, CMSG_DATA(c), sizeof total);
+      counters_.add(wire::InputCounter::socket_buffer_overflow, total - kernel_drops_[s]);
+      kernel_drops_[s] = total;
+    }
+    if (h.msg_flags & MSG_TRUNC) {
+      counters_.add(wire::InputCounter::datagram_truncated);
+      continue;
+    }
+    const decode::ExportContext ctx{source_of(b.from[i]), now_ms};
+    worker.on_datagram(ctx, b.data[i], b.messages[i].msg_len);
+  }
+  // Truncated datagrams count too: a full batch says the socket may hold more.
+  return static_cast<uint32_t>(n);
+}
+
+void UdpPoller::wait_for_data() {
+  if (delivered_since_wait_) std::this_thread::sleep_for(nap_);
+  delivered_since_wait_ = false;
+  for (auto& p : waiting_) p.revents = 0;
+  const int ready = ::poll(waiting_.data(), waiting_.size(), 1);
+  readable_ = 0;
+  if (ready <= 0) return;
+  for (auto& p : waiting_) {
+    // An error or hang-up on a socket is read as data: recvmmsg reports and counts it.
+    if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) p.revents |= POLLIN;
+    if (p.revents & POLLIN) ++readable_;
+  }
 }
 
 }  // namespace synwatch::socket_input

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+#include <cstring>
+
 namespace synwatch::wire {
 
 bool IpAddress::parse(std::string_view text, IpAddress& out) {
@@ -22,10 +25,20 @@ bool IpAddress::parse(std::string_view text, IpAddress& out) {
 }
 
 size_t IpAddress::format(char* out) const {
+  if (is_v4()) {
+    // By hand: glibc's inet_ntop formats IPv4 with sprintf, a tenth of the CPU of a
+    // daemon writing sessions (perf/peers).
+    char* p = out;
+    for (size_t i = 12; i < 16; ++i) {
+      if (i > 12) *p++ = '.';
+      p = std::to_chars(p, out + kTextMax, bytes_[i]).ptr;
+    }
+    *p = '\0';
+    return static_cast<size_t>(p - out);
+  }
   // glibc's inet_ntop writes RFC 5952 text: lowercase, longest zero run compressed,
   // a single zero group never compressed.
-  const char* r = is_v4() ? inet_ntop(AF_INET, bytes_.data() + 12, out, kTextMax)
-                          : inet_ntop(AF_INET6, bytes_.data(), out, kTextMax);
+  const char* r = inet_ntop(AF_INET6, bytes_.data(), out, kTextMax);
   if (r == nullptr) {
     out[0] = '\0';
     return 0;

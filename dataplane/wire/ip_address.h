@@ -65,8 +65,13 @@ class IpAddress {
     return h ^ (h >> 29);
   }
 
+  // Two word compares: std::array's == became a call to memcmp, 3 % of a daemon's CPU
+  // in the detectors' and exporters' tables (perf/peers).
   friend bool operator==(const IpAddress& a, const IpAddress& b) {
-    return a.family_ == b.family_ && a.bytes_ == b.bytes_;
+    uint64_t x[2], y[2];
+    std::memcpy(x, a.bytes_.data(), 16);
+    std::memcpy(y, b.bytes_.data(), 16);
+    return a.family_ == b.family_ && ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
   }
   friend bool operator<(const IpAddress& a, const IpAddress& b) {
     if (a.family_ != b.family_) return a.family_ < b.family_;

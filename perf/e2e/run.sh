@@ -24,39 +24,7 @@ cpus=$(nproc)
 cmake --build "$build" --target synwatchd synwatch-make-exports >/dev/null
 mkdir -p "$work"
 
-# mbufs for every packet of the looped captures plus what is in flight, and memory for
-# them and for each worker's reassembly share (1024 datagrams x 8 fragments, on top).
-pool_for() {  # packets workers
-  local need=$(($1 + 16384)) size=1023
-  while ((size < need)); do size=$((size * 2 + 1)); done
-  echo "$size $(((size + $2 * 8192) * 4096 / 1048576 + 512))"
-}
-
-config() {  # detect workers packets files...
-  local detect=$1 workers=$2 packets=$3
-  shift 3
-  read -r mbufs memory < <(pool_for "$packets" "$workers")
-  local lcores main
-  if ((workers == 1)); then
-    lcores="[$((cpus > 1 ? 1 : 0))]"
-  else
-    lcores="[$(seq -s, 0 $((workers - 1)))]"
-  fi
-  echo "dataplane:"
-  echo "  no_huge: true"
-  echo "  memory_mb: $memory"
-  echo "  mbufs_per_socket: $mbufs"
-  echo "  lcores: $lcores"
-  echo "  main_lcore: 0"
-  echo "  ports:"
-  local i=0
-  for f in "$@"; do
-    echo "    - {device: \"net_pcap$i,rx_pcap=$f,infinite_rx=1\"}"
-    i=$((i + 1))
-  done
-  echo "output: {sessions: \"\"}"
-  [[ $detect == on ]] && echo "detectors: {enabled: true}" || echo "detectors: {enabled: false}"
-}
+source perf/e2e/dpdk_config.sh
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -72,9 +40,9 @@ for format in "${formats[@]}"; do
   for workers in 1 2; do
     for detect in "${detect_modes[@]}"; do
       if ((workers == 1)); then
-        config "$detect" 1 "$packets" "$one" >"$work/e2e-$detect.yaml"
+        dpdk_config "$detect" 1 "$packets" "$one" >"$work/e2e-$detect.yaml"
       else
-        config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e-$detect.yaml"
+        dpdk_config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e-$detect.yaml"
       fi
     done
     # The modes take turns run by run, so that a slow spell of a shared machine falls on

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The peer benchmark's table (perf/peers/run.sh): for each capture and collector, the
+highest loss-free rate and the records accepted per CPU-second at it, and synwatchd's
+records per CPU-second at that same rate divided by the peer's; then synwatchd over
+DPDK. Markdown, for perf/RESULTS.md.
+
+    perf/peers/report.py STEPS.tsv [DPDK.tsv]
+"""
+import csv
+import sys
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def millions(n):
+    return f"{n / 1e6:.2f} M"
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        sys.exit(__doc__)
+    steps = rows(sys.argv[1])
+    by = {}
+    for r in steps:
+        for k in ("rate", "achieved", "sent", "accepted", "lost", "rcvbuf_errors", "per_cpu_s"):
+            r[k] = int(r[k])
+        r["cpu_s"] = float(r["cpu_s"])
+        by.setdefault((r["format"], r["collector"]), []).append(r)
+
+    def best(fmt, collector):
+        """The highest loss-free step, or None."""
+        ok = [r for r in by.get((fmt, collector), []) if r["lost"] == 0]
+        return max(ok, key=lambda r: r["rate"]) if ok else None
+
+    def at(fmt, collector, rate):
+        return next((r for r in by.get((fmt, collector), []) if r["rate"] == rate), None)
+
+    formats = list(dict.fromkeys(r["format"] for r in steps))
+    print("| capture | collector | highest loss-free rate | records per CPU-second there "
+          "| synwatchd per CPU-second at that rate | synwatchd / peer |")
+    print("|---|---|---|---|---|---|")
+    worst = None
+    for fmt in formats:
+        for collector in dict.fromkeys(r["collector"] for r in steps if r["format"] == fmt):
+            b = best(fmt, collector)
+            if b is None:
+                first = by[(fmt, collector)][0]
+                print(f"| {fmt} | {collector} | none (lost {first['lost']:,} of {first['sent']:,} "
+                      f"at {millions(first['rate'])}/s) | | | |")
+                continue
+            limited = " (sender-limited)" if b["achieved"] * 100 < b["rate"] * 97 else ""
+            mine, ratio = "", ""
+            if collector != "synwatchd":
+                s = at(fmt, "synwatchd", b["rate"])
+                if s is not None:
+                    lossy = "" if s["lost"] == 0 else f" (lost {s['lost']:,})"
+                    mine = f"{millions(s['per_cpu_s'])}{lossy}"
+                    r = s["per_cpu_s"] / b["per_cpu_s"] if b["per_cpu_s"] else 0
+                    ratio = f"**{r:.2f}x**"
+                    worst = r if worst is None or r < worst else worst
+            print(f"| {fmt} | {collector} | {millions(b['rate'])}/s{limited} | "
+                  f"{millions(b['per_cpu_s'])} | {mine} | {ratio} |")
+    if worst is not None:
+        print(f"\nLowest synwatchd / peer ratio: {worst:.2f}x.")
+
+    if len(sys.argv) == 3:
+        dpdk = rows(sys.argv[2])
+        if dpdk:
+            print("\n| capture | synwatchd over DPDK net_pcap: records/s | CPU-seconds per second "
+                  "| records per CPU-second | / best kernel-socket peer |")
+            print("|---|---|---|---|---|")
+            for d in dpdk:
+                fmt, per = d["format"], int(d["per_cpu_s"])
+                peers = [best(fmt, c) for (f, c) in by if f == fmt and c != "synwatchd"]
+                peers = [p["per_cpu_s"] for p in peers if p is not None]
+                ratio = f"{per / max(peers):.2f}x" if peers else ""
+                print(f"| {fmt} | {millions(int(d['records_per_s']))} | {float(d['cpu_per_s']):.2f} | "
+                      f"{millions(per)} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
