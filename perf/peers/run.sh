@@ -12,8 +12,8 @@
 #
 # Captures (synwatch-make-exports, 64 exporters, sent from 127.1.0.1 and up):
 #   v5      NetFlow v5, 30 records a packet     v5-1    NetFlow v5, 1 record a packet
-#   v9      NetFlow v9, 24 IPv4 records         ipfix   IPFIX, 24 IPv4 records
-#   ipfix6  IPFIX, 24 IPv6 records              sflow   sFlow v5, 6 sampled TCP headers
+#   v9      NetFlow v9, 20 IPv4 records         ipfix   IPFIX, 20 IPv4 records
+#   ipfix6  IPFIX, 12 IPv6 records              sflow   sFlow v5, 6 sampled TCP headers
 #
 # A step sends SECONDS_PER_STEP x rate records; the rate doubles from START_RATE until the
 # collector loses records (or MAX_RATE, or the sender cannot go faster). Records accepted
@@ -80,13 +80,15 @@ trap restore EXIT
 sysctl -qw net.core.rmem_default=33554432 net.core.rmem_max=67108864
 
 # --- captures -----------------------------------------------------------------------
-per_packet() { case $1 in v5) echo 30 ;; v5-1) echo 1 ;; sflow) echo 6 ;; *) echo 24 ;; esac; }
+# Records a packet: what fits a 1500-byte MTU, as routers send them (v9 and IPFIX IPv4
+# records are 62 and 70 bytes, IPv6 ones 110).
+per_packet() { case $1 in v5) echo 30 ;; v5-1) echo 1 ;; sflow) echo 6 ;; ipfix6) echo 12 ;; *) echo 20 ;; esac; }
 port_of() { case $1 in v5 | v5-1 | v9) echo 2055 ;; ipfix | ipfix6) echo 4739 ;; sflow) echo 6343 ;; esac; }
 make_capture() {
-  local args=(--records "$records" --exporters 64 -o "$work/$1.pcap")
+  local args=(--records "$records" --exporters 64 --per-packet "$(per_packet "$1")" -o "$work/$1.pcap")
   case $1 in
     v5) args+=(--format v5) ;;
-    v5-1) args+=(--format v5 --per-packet 1 --records $((records / 4))) ;;
+    v5-1) args+=(--format v5 --records $((records / 4))) ;;
     v9) args+=(--format v9) ;;
     ipfix) args+=(--format ipfix) ;;
     ipfix6) args+=(--format ipfix --ipv6) ;;
@@ -177,7 +179,8 @@ EOF
 # fastnetmon's records, read from its counters while it runs.
 fastnetmon_records() {  # format
   local name=fastnetmon_netflow_ipfix_all_protocols_total_flows
-  [[ $1 == sflow ]] && name=fastnetmon_sflow_raw_packet_headers_total
+  # Its sFlow counters are not exported: each sample becomes one "simple packet".
+  [[ $1 == sflow ]] && name=fastnetmon_total_simple_packets_processed
   curl -s --max-time 5 http://127.0.0.1:9209/metrics | awk -v n="$name" '$1 == n { print $2 }'
 }
 
@@ -321,7 +324,10 @@ for f in "${formats[@]}"; do
   t0=$(tree_ticks "$pid") w0=$(date +%s.%N)
   sleep $((dpdk_seconds - 4))
   t1=$(tree_ticks "$pid") w1=$(date +%s.%N)
-  wait "$pid"
+  if ! wait "$pid"; then
+    say "synwatchd over DPDK failed on $f: $(grep -m1 synwatchd: "$work/dpdk.err")"
+    continue
+  fi
   awk -v f="$f" -v t="$((t1 - t0))" -v hz="$tick_hz" -v w0="$w0" -v w1="$w1" \
     '$1 == "0" && NF >= 7 { c = t / hz / (w1 - w0); printf "%s\t%d\t%.2f\t%d\n", f, $5, c, $5 / c; exit }' \
     "$work/dpdk.err" | tee -a "$dpdk" >&2
