@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The peer benchmark's table (perf/peers/run.sh): for each capture and collector, the
-highest loss-free rate and the records accepted per CPU-second at it, and synwatchd's
-records per CPU-second at that same rate divided by the peer's; then synwatchd over
-DPDK. Markdown, for perf/RESULTS.md.
+highest loss-free rate and the records accepted per CPU-second at it; and, at the
+highest rate both synwatchd and the peer took without loss, each one's records per
+CPU-second and their ratio; then synwatchd over DPDK. Markdown, for perf/RESULTS.md.
 
     perf/peers/report.py STEPS.tsv [DPDK.tsv]
 """
@@ -38,10 +38,17 @@ def main():
     def at(fmt, collector, rate):
         return next((r for r in by.get((fmt, collector), []) if r["rate"] == rate), None)
 
+    def common(fmt, peer):
+        """The highest rate both synwatchd and `peer` took without loss, or None."""
+        rates = [r["rate"] for r in by.get((fmt, peer), []) if r["lost"] == 0]
+        mine = {r["rate"] for r in by.get((fmt, "synwatchd"), []) if r["lost"] == 0}
+        both = [r for r in rates if r in mine]
+        return max(both) if both else None
+
     formats = list(dict.fromkeys(r["format"] for r in steps))
     print("| capture | collector | highest loss-free rate | records per CPU-second there "
-          "| synwatchd per CPU-second at that rate | synwatchd / peer |")
-    print("|---|---|---|---|---|---|")
+          "| compared at | peer per CPU-second | synwatchd per CPU-second | synwatchd / peer |")
+    print("|---|---|---|---|---|---|---|---|")
     worst = None
     for fmt in formats:
         for collector in dict.fromkeys(r["collector"] for r in steps if r["format"] == fmt):
@@ -49,22 +56,21 @@ def main():
             if b is None:
                 first = by[(fmt, collector)][0]
                 print(f"| {fmt} | {collector} | none (lost {first['lost']:,} of {first['sent']:,} "
-                      f"at {millions(first['rate'])}/s) | | | |")
+                      f"at {millions(first['rate'])}/s) | | | | | |")
                 continue
             limited = " (sender-limited)" if b["achieved"] * 100 < b["rate"] * 97 else ""
-            mine, ratio = "", ""
-            if collector != "synwatchd":
-                s = at(fmt, "synwatchd", b["rate"])
-                if s is not None:
-                    lossy = "" if s["lost"] == 0 else f" (lost {s['lost']:,})"
-                    mine = f"{millions(s['per_cpu_s'])}{lossy}"
-                    r = s["per_cpu_s"] / b["per_cpu_s"] if b["per_cpu_s"] else 0
-                    ratio = f"**{r:.2f}x**"
-                    worst = r if worst is None or r < worst else worst
+            rest = "| | | | |"
+            rate = common(fmt, collector) if collector != "synwatchd" else None
+            if rate is not None:
+                p, s = at(fmt, collector, rate), at(fmt, "synwatchd", rate)
+                r = s["per_cpu_s"] / p["per_cpu_s"] if p["per_cpu_s"] else 0
+                worst = r if worst is None or r < worst else worst
+                rest = (f"| {millions(rate)}/s | {millions(p['per_cpu_s'])} | {millions(s['per_cpu_s'])} "
+                        f"| **{r:.2f}x** |")
             print(f"| {fmt} | {collector} | {millions(b['rate'])}/s{limited} | "
-                  f"{millions(b['per_cpu_s'])} | {mine} | {ratio} |")
+                  f"{millions(b['per_cpu_s'])} {rest}")
     if worst is not None:
-        print(f"\nLowest synwatchd / peer ratio: {worst:.2f}x.")
+        print(f"\nLowest synwatchd / peer ratio: {worst:.2f}x (at the highest rate both took without loss).")
 
     if len(sys.argv) == 3:
         dpdk = rows(sys.argv[2])
