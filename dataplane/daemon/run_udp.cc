@@ -47,7 +47,7 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
     threads.emplace_back([&pipeline, &poller, &stop, i] {
       pipeline::run_worker(
           pipeline, i, [&poller](pipeline::Worker& w) { return poller.poll(w); },
-          [&] { return stop.load(std::memory_order_relaxed); });
+          [&] { return stop.load(std::memory_order_relaxed) && poller.drained_after_stop(); });
     });
     if (!d.lcores.empty()) pin_to_cpu(threads.back(), d.lcores[i]);
   }

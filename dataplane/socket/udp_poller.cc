@@ -122,12 +122,23 @@ void UdpPoller::wait_for_data() {
   for (auto& p : waiting_) p.revents = 0;
   const int ready = ::poll(waiting_.data(), waiting_.size(), 1);
   readable_ = 0;
+  found_nothing_ = ready <= 0;
   if (ready <= 0) return;
   for (auto& p : waiting_) {
     // An error or hang-up on a socket is read as data: recvmmsg reports and counts it.
     if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) p.revents |= POLLIN;
     if (p.revents & POLLIN) ++readable_;
   }
+}
+
+bool UdpPoller::drained_after_stop() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!stopping_) {  // an idle wait before the request says nothing of what came since
+    stopping_ = true;
+    found_nothing_ = false;
+    drain_deadline_ = now + kShutdownDrain;
+  }
+  return (readable_ == 0 && found_nothing_) || now >= drain_deadline_;
 }
 
 }  // namespace synwatch::socket_input

@@ -48,6 +48,13 @@ class UdpPoller {
 
   const wire::InputCounters& counters() const { return counters_; }
 
+  // For the shutdown, called once a stop is requested: true once a wait after the
+  // request found every socket empty (what was queued when the stop came is decoded,
+  // not dropped), or kShutdownDrain after the request (an exporter that never pauses
+  // cannot hold the shutdown).
+  bool drained_after_stop();
+  static constexpr std::chrono::seconds kShutdownDrain{1};
+
  private:
   struct Buffers;
   std::vector<int> fds_;
@@ -55,6 +62,9 @@ class UdpPoller {
   std::vector<pollfd> waiting_;         // one per socket; revents: has data
   size_t readable_ = 0;                 // sockets not yet drained since the last wait
   bool delivered_since_wait_ = false;
+  bool found_nothing_ = false;  // the last wait found no socket with data
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point drain_deadline_;
   std::chrono::microseconds nap_ = kShortNap;
   void wait_for_data();
   uint32_t receive(size_t socket, pipeline::Worker& worker);

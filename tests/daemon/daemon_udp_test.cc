@@ -64,6 +64,22 @@ TEST(UdpInput, ShutdownDecidesAndWritesEverySession) {
   }
 }
 
+// Datagrams still queued in the socket when the stop comes are decoded, not dropped: the
+// daemon is frozen (SIGSTOP) while a whole capture is sent, stopped while frozen, then
+// let go, so every datagram is still in the kernel's queue when it sees the SIGTERM.
+TEST(UdpInput, DatagramsQueuedAtShutdownAreStillDecoded) {
+  // 514 datagrams: many receive batches, more than one wake-up takes.
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-pmacct-v9.pcap";
+  UdpDaemon daemon(test_port(0), 1);
+  daemon.signal(SIGSTOP);
+  send_capture(capture, test_port(0));
+  daemon.signal(SIGTERM);  // held until the daemon runs again
+  daemon.signal(SIGCONT);
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  EXPECT_EQ(daemon.sessions(), replay_sessions(capture)) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
+}
+
 // An IPv6 exporter reaches the dual-stack socket; its sessions name it by its address.
 TEST(UdpInput, Ipv6ExporterArrives) {
   {
