@@ -54,12 +54,9 @@ class PerspectiveMap {
   Perspective classify(const wire::IpAddress& client, const wire::IpAddress& server) const;
 
  private:
-  // A prefix as two 64-bit words of network and mask over the 16-byte address form: a
-  // match is two ANDs and compares (masking byte by byte was 9 % of a worker's CPU).
   struct Entry {
     Prefix prefix;
     bool internal;
-    uint64_t network[2], mask[2];
   };
   std::vector<Entry> entries_;  // longest first, so the first match is the longest
 };

@@ -199,12 +199,10 @@ accepted_records() {  # collector format dir
 
 # CPU ticks of a process and all its descendants, their reaped children included.
 tree_ticks() {  # pid
-  local total=0 p
-  for p in $1 $(pgrep -P "$1" 2>/dev/null); do
-    [[ $p == "$1" ]] || { total=$((total + $(tree_ticks "$p"))); continue; }
-    [[ -r /proc/$p/stat ]] || continue
-    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 + $14 + $15 }')))
-  done
+  local total p
+  total=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')
+  total=${total:-0}
+  for p in $(pgrep -P "$1"); do total=$((total + $(tree_ticks "$p"))); done
   echo "$total"
 }
 
