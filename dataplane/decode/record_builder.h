@@ -13,11 +13,10 @@ namespace synwatch::decode {
 
 // The values of one record, by kind. Only kinds whose bit is set in `present` are valid,
 // so nothing is cleared per record but the mask.
+// IPv4 addresses are values like the others (host order); IPv6 ones have their own.
 struct FieldValues {
   uint64_t present = 0;
-  IpAddress src;  // IPv4 fields
-  IpAddress dst;
-  IpAddress src6;  // IPv6 fields
+  IpAddress src6;
   IpAddress dst6;
   std::array<uint64_t, static_cast<size_t>(FieldKind::kCount)> v;
 

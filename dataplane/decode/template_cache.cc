@@ -19,7 +19,14 @@ void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
   if (classify_field(spec, netflow_v9_, kind) == FieldClass::kBadLength)
     counters.add(DecodeCounter::template_bad_field_length);
   const bool variable = spec.length == kVariableLength;
+  const uint32_t offset = tmpl_.min_record_length;  // exact while no field is variable
   tmpl_.min_record_length += variable ? 1u : spec.length;
+  tmpl_.variable_length |= variable;
+  if (kind != FieldKind::kSkip && tmpl_.value_count < kMaxTemplateOps) {
+    tmpl_.values[tmpl_.value_count++] = {static_cast<uint16_t>(offset),
+                                         static_cast<uint8_t>(spec.length), kind};
+    tmpl_.present |= uint64_t{1} << static_cast<unsigned>(kind);
+  }
 
   // Merge a fixed-length skip into the previous fixed-length skip where it fits.
   if (kind == FieldKind::kSkip && !variable && tmpl_.op_count > 0) {

@@ -22,11 +22,23 @@ struct FieldOp {
   FieldKind kind = FieldKind::kSkip;
 };
 
+// A field synwatch reads, where it sits in a record of a template without
+// variable-length fields: such records are read at fixed offsets, in one pass.
+struct ValueOp {
+  uint16_t offset = 0;
+  uint8_t length = 0;  // 1..8, or 16 (IPv6 addresses): classify_field checked it
+  FieldKind kind = FieldKind::kSkip;
+};
+
 struct Template {
   std::array<FieldOp, kMaxTemplateOps> ops{};
   uint16_t op_count = 0;
   bool options = false;
   uint32_t min_record_length = 0;  // fixed lengths plus one byte per variable-length field
+  bool variable_length = false;    // a field has RFC 7011 variable-length encoding
+  std::array<ValueOp, kMaxTemplateOps> values{};  // the ops that are not skips
+  uint16_t value_count = 0;
+  uint64_t present = 0;  // the kinds of `values`, as FieldValues::present
   uint64_t fingerprint = 0;        // tells a refresh (same fields) from a replacement
   int64_t refreshed_ms = 0;        // export time of the last (re)definition
 };

@@ -36,8 +36,18 @@ struct Prefix {
   static bool parse(std::string_view text, Prefix& out, std::string& error);
   // "10.0.0.0/8,2001:db8::/32" (the command lines' --internal).
   static bool parse_list(std::string_view text, std::vector<Prefix>& out, std::string& error);
-  bool contains(const wire::IpAddress& a) const;
+  bool contains(const wire::IpAddress& a) const {
+    return a.family() == address.family() && ((a.word(0) & mask_[0]) ^ word_[0]) == 0 &&
+           ((a.word(1) & mask_[1]) ^ word_[1]) == 0;
+  }
   std::string to_string() const;
+
+ private:
+  // The prefix as two masked big-endian words of the 16-byte form, made by parse():
+  // matching is two ANDs and compares, inline (byte by byte it was 9 % of a worker's
+  // CPU, and word by word but computed per call another 5 %).
+  uint64_t word_[2]{};
+  uint64_t mask_[2]{~uint64_t{0}, ~uint64_t{0}};  // unparsed: no address that is set
 };
 
 // RFC 1918, RFC 6598 shared address space and IPv6 unique local addresses.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -50,6 +51,14 @@ class IpAddress {
            bytes_[15];
   }
   const std::array<uint8_t, 16>& bytes() const { return bytes_; }
+  // Word w (0: bytes 0..7, 1: bytes 8..15) of the 16-byte form, big-endian, so that a
+  // prefix's leading bits are the word's high bits.
+  uint64_t word(unsigned w) const {
+    uint64_t v;
+    std::memcpy(&v, bytes_.data() + 8 * w, 8);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+    return v;
+  }
 
   // Writes dotted IPv4 or RFC 5952 IPv6 into `out` (at least kTextMax bytes); returns the length.
   size_t format(char* out) const;
