@@ -28,7 +28,7 @@ source perf/e2e/dpdk_config.sh
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' format detect workers run "records/s" "per worker" dropped
+printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' format detect workers run "records/s" "per worker" "records dropped"
 for format in "${formats[@]}"; do
   one="$work/$format.pcap"
   two="$work/$format-split.pcap"
@@ -58,9 +58,13 @@ for format in "${formats[@]}"; do
         # The "all" row with several workers, worker 0's row with one: records/s is column 5.
         if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
         rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
-        dropped=$(sed -nE 's/^  dropped or lost: ([0-9]+|none).*/\1/p' "$work/summary.txt")
+        # Records dropped or lost: the summary's total less the detect layer's drops, which
+        # count detector table updates and alert conditions, not records.
+        dropped=$(awk '$1 == "dropped" && $2 == "or" && $4 ~ /^[0-9]+$/ { total = $4 }
+                       $1 == "detect" && $2 ~ /^(detect_keys_refused|detect_sessions_dropped|alerts_untracked)$/ { detect += $3 }
+                       END { n = total - detect; print (n > 0 ? n : "none") }' "$work/summary.txt")
         rates[$detect]+="$rate "
-        printf '%-6s %-6s %-7s %-6s %14s %16s %10s\n' "$format" "$detect" "$workers" "$run" "$rate" \
+        printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' "$format" "$detect" "$workers" "$run" "$rate" \
           "$((rate / workers))" "$dropped"
       done
     done

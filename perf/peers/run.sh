@@ -235,6 +235,7 @@ step() {  # collector format rate
   # children's after it exits.
   (
     ulimit -c 0
+    cd "$dir"  # whatever a collector leaves in its working directory stays in the step's
     taskset -c "$collector_cpu" "${command[@]}" >"$dir/stdout" 2>"$dir/stderr" &
     echo $! >"$dir/pid"
     wait $! || true
