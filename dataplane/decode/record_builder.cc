@@ -1,7 +1,6 @@
 #include "dataplane/decode/record_builder.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace synwatch::decode {
 namespace {
@@ -80,18 +79,8 @@ bool time_of(const FieldValues& f, const TimeKinds& k, const TimeBase& base, int
   switch (length) {
     case 1: v = p[0]; break;
     case 2: v = wire::ByteCursor::load_be16(p); break;
-    case 4: {
-      uint32_t x;
-      std::memcpy(&x, p, 4);
-      v = __builtin_bswap32(x);
-      break;
-    }
-    case 8: {
-      uint64_t x;
-      std::memcpy(&x, p, 8);
-      v = __builtin_bswap64(x);
-      break;
-    }
+    case 4: v = wire::ByteCursor::load_be32(p); break;
+    case 8: v = wire::ByteCursor::load_be64(p); break;
     case 16: (kind == K::kSrcV6 ? out.src6 : out.dst6) = IpAddress::v6_bytes(p); break;
     default: v = wire::ByteCursor::load_be_n(p, length); break;
   }

@@ -12,8 +12,8 @@
 namespace synwatch::decode {
 
 // The values of one record, by kind. Only kinds whose bit is set in `present` are valid,
-// so nothing is cleared per record but the mask.
-// IPv4 addresses are values like the others (host order); IPv6 ones have their own.
+// so nothing is cleared per record but the mask. IPv4 addresses are values like the
+// others (host order); IPv6 addresses have fields of their own.
 struct FieldValues {
   uint64_t present = 0;
   IpAddress src6;

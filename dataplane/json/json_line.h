@@ -21,11 +21,21 @@ class JsonLine {
 
   JsonLine() { buf_[0] = '{'; }
 
-  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint64_t v) { return key_then(key).number(v); }
-  [[gnu::always_inline]] JsonLine& field(std::string_view key, int64_t v) { return key_then(key).number(v); }
-  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint32_t v) { return field(key, uint64_t{v}); }
-  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint16_t v) { return field(key, uint64_t{v}); }
-  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint8_t v) { return field(key, uint64_t{v}); }
+  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint64_t v) {
+    return key_then(key).number(v);
+  }
+  [[gnu::always_inline]] JsonLine& field(std::string_view key, int64_t v) {
+    return key_then(key).number(v);
+  }
+  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint32_t v) {
+    return field(key, uint64_t{v});
+  }
+  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint16_t v) {
+    return field(key, uint64_t{v});
+  }
+  [[gnu::always_inline]] JsonLine& field(std::string_view key, uint8_t v) {
+    return field(key, uint64_t{v});
+  }
   // Shortest text that reads back as the same double (std::to_chars).
   JsonLine& field(std::string_view key, double v) { return key_then(key).number(v); }
   // A value already in JSON (an object or array built elsewhere); null when empty.

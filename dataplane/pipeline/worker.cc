@@ -111,9 +111,10 @@ void Worker::on_record(const decode::FlowRecord& r) {
     watermark_.store(decode_watermark_, std::memory_order_release);
     if (new_second && pipeline_.size() > 1) announce_second();
   }
-  const uint32_t owner =
-      pipeline_.size() == 1 ? id_
-                            : static_cast<uint32_t>(session::host_pair_hash(r.src, r.dst) % pipeline_.size());
+  const uint32_t owner = pipeline_.size() == 1
+                             ? id_
+                             : static_cast<uint32_t>(session::host_pair_hash(r.src, r.dst) %
+                                                     pipeline_.size());
   if (owner == id_) {
     local_.push_back(r);
     local_watermarks_.push_back(decode_watermark_);

@@ -75,6 +75,9 @@ class ByteCursor {
   static uint32_t load_be32(const uint8_t* p) {
     return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
   }
+  static uint64_t load_be64(const uint8_t* p) {
+    return uint64_t{load_be32(p)} << 32 | load_be32(p + 4);
+  }
   static uint16_t load_be16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
   static uint64_t load_be_n(const uint8_t* p, size_t n) {
     uint64_t v = 0;
