@@ -20,18 +20,17 @@ struct UdpPoller::Buffers {
   uint8_t data[kBatch][kMaxDatagram];
 };
 
-UdpPoller::UdpPoller(std::vector<int> fds)
-    : fds_(std::move(fds)),
-      kernel_drops_(fds_.size(), 0),
-      waiting_(fds_.size()),
+UdpPoller::UdpPoller(const std::vector<int>& fds)
+    : kernel_drops_(fds.size(), 0),
+      waiting_(fds.size()),
       buffers_(std::make_unique<Buffers>()),
       next_tick_(std::chrono::steady_clock::now()) {
   int smallest = kLongNapBuffer;
-  for (size_t i = 0; i < fds_.size(); ++i) {
-    waiting_[i] = {fds_[i], POLLIN, 0};
+  for (size_t i = 0; i < fds.size(); ++i) {
+    waiting_[i] = {fds[i], POLLIN, 0};
     int bytes = 0;
     socklen_t size = sizeof bytes;
-    if (getsockopt(fds_[i], SOL_SOCKET, SO_RCVBUF, &bytes, &size) != 0) bytes = 0;
+    if (getsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &bytes, &size) != 0) bytes = 0;
     smallest = std::min(smallest, bytes);
   }
   nap_ = smallest >= kLongNapBuffer ? kLongNap : kShortNap;
@@ -88,7 +87,7 @@ uint32_t UdpPoller::receive(size_t s, pipeline::Worker& worker) {
     h.msg_control = b.control[i];
     h.msg_controllen = sizeof b.control[i];
   }
-  const int n = recvmmsg(fds_[s], b.messages, kBatch, MSG_DONTWAIT, nullptr);
+  const int n = recvmmsg(waiting_[s].fd, b.messages, kBatch, MSG_DONTWAIT, nullptr);
   if (n < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
       counters_.add(wire::InputCounter::receive_error);

@@ -10,7 +10,7 @@
 // third off synwatchd's CPU per record at 33k datagrams/s (perf/peers). Flow records
 // are seconds old when they arrive, so holding them two milliseconds more costs
 // nothing, and a receive buffer of 4 MiB or more (udp_receive_buffer_kb, 32 MiB by
-// default) holds two milliseconds of more datagrams than one core can take. Where the
+// default) holds more than two milliseconds of what one core can take. Where the
 // kernel granted less, the nap is 200 us. A socket that filled a whole batch is read
 // again at once: under load there is no nap at all.
 #pragma once
@@ -35,7 +35,7 @@ class UdpPoller {
   static constexpr std::chrono::microseconds kLongNap{2000}, kShortNap{200};
   static constexpr int kLongNapBuffer = 4 << 20;  // bytes of receive buffer for kLongNap
 
-  explicit UdpPoller(std::vector<int> fds);
+  explicit UdpPoller(const std::vector<int>& fds);
   ~UdpPoller();
   UdpPoller(const UdpPoller&) = delete;
   UdpPoller& operator=(const UdpPoller&) = delete;
@@ -57,9 +57,8 @@ class UdpPoller {
 
  private:
   struct Buffers;
-  std::vector<int> fds_;
   std::vector<uint32_t> kernel_drops_;  // SO_RXQ_OVFL: cumulative per socket
-  std::vector<pollfd> waiting_;         // one per socket; revents: has data
+  std::vector<pollfd> waiting_;         // the sockets, in order; revents: has data
   size_t readable_ = 0;                 // sockets not yet drained since the last wait
   bool delivered_since_wait_ = false;
   bool found_nothing_ = false;  // the last wait found no socket with data
