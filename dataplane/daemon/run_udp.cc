@@ -35,8 +35,10 @@ bool run_udp(const config::SynwatchConfig& config, pipeline::Pipeline& pipeline,
 
   const uint32_t workers = pipeline.size();
   std::vector<std::unique_ptr<socket_input::UdpPoller>> pollers;
+  const auto idle_wait = workers > 1 ? socket_input::UdpPoller::kIdleWaitWithPeers
+                                     : socket_input::UdpPoller::kIdleWaitAlone;
   for (uint32_t i = 0; i < workers; ++i) {
-    pollers.push_back(std::make_unique<socket_input::UdpPoller>(sockets->of_worker(i)));
+    pollers.push_back(std::make_unique<socket_input::UdpPoller>(sockets->of_worker(i), idle_wait));
     pipeline.worker(i).set_input_counters(&pollers.back()->counters());
   }
 

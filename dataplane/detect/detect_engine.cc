@@ -35,7 +35,12 @@ DetectEngine::DetectEngine(const DetectConfig& config, uint32_t shards, AlertSin
       detectors_(make_detectors(config_)),
       through_(shards_, -1),
       returned_(shards_),
-      empty_(std::make_unique<IntervalPartial>(64, config_)) {}
+      empty_(std::make_unique<IntervalPartial>(64, config_)) {
+  // The partial the first interval merges into is made now, with the shards' own: its
+  // tables are tens of MiB, and made on first use they would fault in on the control
+  // core while the dataplane runs. More are made only while shards lag behind.
+  spare_.push_back(std::make_unique<IntervalPartial>(config_.keys_per_interval, config_));
+}
 
 DetectEngine::~DetectEngine() = default;
 

@@ -18,9 +18,11 @@ void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::Sna
     if (all_done && !moved) break;
     if (keeper != nullptr) keeper->tick(engine);
     if (requests != nullptr) requests->serve(engine);
-    // An interval is 10 s of flow time: a 2 ms nap costs live input nothing, and wakes
-    // the cores this thread shares with the workers less often.
-    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    // Live input publishes a partial every 10 s: a 10 ms nap costs it nothing, answers
+    // the control plane in time, and wakes the cores it shares with the workers less
+    // often. A capture replayed at full speed passes intervals in microseconds, and its
+    // workers wait for their partials to come back: there the nap is short.
+    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(rings->lossless() ? 1 : 10));
   }
   engine.finish();
   if (requests != nullptr) {

@@ -21,6 +21,7 @@ class PartialRings : public detect::PartialChannel {
   explicit PartialRings(uint32_t workers);
 
   void set_lossless(bool lossless) { lossless_ = lossless; }
+  bool lossless() const { return lossless_; }
 
   // Worker side.
   bool publish(uint32_t shard, detect::IntervalPartial* partial, int64_t through_interval) override;

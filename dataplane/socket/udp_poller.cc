@@ -20,9 +20,10 @@ struct UdpPoller::Buffers {
   uint8_t data[kBatch][kMaxDatagram];
 };
 
-UdpPoller::UdpPoller(const std::vector<int>& fds)
+UdpPoller::UdpPoller(const std::vector<int>& fds, std::chrono::milliseconds idle_wait)
     : kernel_drops_(fds.size(), 0),
       waiting_(fds.size()),
+      idle_wait_ms_(static_cast<int>(idle_wait.count())),
       buffers_(std::make_unique<Buffers>()),
       next_tick_(std::chrono::steady_clock::now()) {
   int smallest = kLongNapBuffer;
@@ -119,7 +120,7 @@ void UdpPoller::wait_for_data() {
   if (delivered_since_wait_) std::this_thread::sleep_for(nap_);
   delivered_since_wait_ = false;
   for (auto& p : waiting_) p.revents = 0;
-  const int ready = ::poll(waiting_.data(), waiting_.size(), 1);
+  const int ready = ::poll(waiting_.data(), waiting_.size(), idle_wait_ms_);
   readable_ = 0;
   found_nothing_ = ready <= 0;
   if (ready <= 0) return;

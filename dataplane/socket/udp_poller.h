@@ -1,7 +1,7 @@
 // UdpPoller: one worker's kernel-socket input: recvmmsg batches from each of its
 // sockets, without blocking, into the worker, until each is drained; then a nap so
 // that the next wake-up finds a batch waiting rather than one datagram,
-// and a poll() of up to a millisecond that says which sockets have data, so an idle
+// and a poll() of up to `idle_wait` that says which sockets have data, so an idle
 // worker does not spin a CPU; the worker's timers on their deadline. The exporter is
 // the datagram's source address, the arrival time the wall clock.
 //
@@ -35,14 +35,18 @@ class UdpPoller {
   static constexpr std::chrono::microseconds kLongNap{2000}, kShortNap{200};
   static constexpr int kLongNapBuffer = 4 << 20;  // bytes of receive buffer for kLongNap
 
-  explicit UdpPoller(const std::vector<int>& fds);
+  // `idle_wait`: the longest poll() on empty sockets. Data on them ends it at once, but
+  // records other workers hand over do not: with peers it must be short (their rings
+  // hold milliseconds); alone, a worker can wait longer and wake less when idle.
+  static constexpr std::chrono::milliseconds kIdleWaitAlone{10}, kIdleWaitWithPeers{1};
+  UdpPoller(const std::vector<int>& fds, std::chrono::milliseconds idle_wait);
   ~UdpPoller();
   UdpPoller(const UdpPoller&) = delete;
   UdpPoller& operator=(const UdpPoller&) = delete;
 
   // One batch from each socket that has data into `worker`; returns the datagrams
   // delivered. When every socket is drained, naps (if it delivered anything since the
-  // last wait) and waits up to a millisecond for data. Runs the worker's tick when its
+  // last wait) and waits up to the idle wait for data. Runs the worker's tick when its
   // deadline has passed.
   uint32_t poll(pipeline::Worker& worker);
 
@@ -65,6 +69,7 @@ class UdpPoller {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_;
   std::chrono::microseconds nap_ = kShortNap;
+  int idle_wait_ms_;
   void wait_for_data();
   uint32_t receive(size_t socket, pipeline::Worker& worker);
 
