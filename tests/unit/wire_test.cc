@@ -1,5 +1,6 @@
 // The wire layer: the byte cursor never reads past its end, addresses print as RFC 5952
 // says, and the packet view finds UDP in every link type or names why not.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include "dataplane/wire/byte_cursor.h"
@@ -67,6 +68,24 @@ TEST(IpAddress, FormatsRfc5952) {
   IpAddress bad;
   EXPECT_FALSE(IpAddress::parse("300.1.1.1", bad));
   EXPECT_FALSE(IpAddress::parse("", bad));
+}
+
+// The formatter writes IPv6 by hand; glibc's inet_ntop is the reference it must match
+// byte for byte, over every address whose groups are drawn from values that exercise
+// zero runs, leading zeros and the IPv4-mapped and -compatible forms (4^8 addresses).
+TEST(IpAddress, FormatsIpv6AsInetNtopDoes) {
+  const uint16_t values[] = {0, 1, 0xffff, 0x0abc};
+  for (uint32_t n = 0; n < (1u << 16); ++n) {
+    uint8_t raw[16];
+    for (int g = 0; g < 8; ++g) {
+      const uint16_t v = values[(n >> (2 * g)) & 3];
+      raw[2 * g] = static_cast<uint8_t>(v >> 8);
+      raw[2 * g + 1] = static_cast<uint8_t>(v);
+    }
+    char expected[INET6_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET6, raw, expected, sizeof expected), nullptr);
+    ASSERT_EQ(IpAddress::v6_bytes(raw).to_string(), expected) << "pattern " << n;
+  }
 }
 
 TEST(IpAddress, V4AndMappedV6AreDifferentAddresses) {
