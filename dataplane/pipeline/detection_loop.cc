@@ -22,7 +22,8 @@ void run_detection(Pipeline& pipeline, detect::DetectEngine& engine, detect::Sna
     // the control plane in time, and wakes the cores it shares with the workers less
     // often. A capture replayed at full speed passes intervals in microseconds, and its
     // workers wait for their partials to come back: there the nap is short.
-    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(rings->lossless() ? 1 : 10));
+    const auto nap = std::chrono::milliseconds(rings->lossless() ? 1 : 10);
+    if (!moved) std::this_thread::sleep_for(nap);
   }
   engine.finish();
   if (requests != nullptr) {

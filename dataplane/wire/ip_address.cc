@@ -75,7 +75,8 @@ size_t IpAddress::format(char* out) const {
   // zero run compressed (the first of equals, never a single group), and ::a.b.c.d or
   // ::ffff:a.b.c.d for IPv4-compatible and IPv4-mapped addresses.
   uint16_t groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<uint16_t>(bytes_[2 * i] << 8 | bytes_[2 * i + 1]);
+  for (int i = 0; i < 8; ++i)
+    groups[i] = static_cast<uint16_t>(bytes_[2 * i] << 8 | bytes_[2 * i + 1]);
   const auto [zeros, zeros_len] = longest_zero_run(groups);
   char* p = out;
   for (int i = 0; i < 8; ++i) {
