@@ -67,9 +67,7 @@ class JsonLine {
     return put('"');
   }
   [[gnu::always_inline]] JsonLine& field(std::string_view key, const wire::IpAddress& a) {
-    key_then(key).put('"');
-    if (len_ + wire::IpAddress::kTextMax < kCapacity) len_ += a.format(buf_ + len_);
-    return put('"');
+    return key_then(key).quoted(a);
   }
 
   // An array of addresses: array_begin("k"), element(a)..., array_end().
@@ -81,9 +79,7 @@ class JsonLine {
   JsonLine& element(const wire::IpAddress& a) {
     if (!first_element_) put(',');
     first_element_ = false;
-    put('"');
-    if (len_ + wire::IpAddress::kTextMax < kCapacity) len_ += a.format(buf_ + len_);
-    return put('"');
+    return quoted(a);
   }
   JsonLine& array_end() { return put(']'); }
 
@@ -110,6 +106,12 @@ class JsonLine {
     *out++ = ':';
     len_ = static_cast<size_t>(out - buf_);
     return *this;
+  }
+  // An address as a JSON string, written in place.
+  [[gnu::always_inline]] JsonLine& quoted(const wire::IpAddress& a) {
+    put('"');
+    if (len_ + wire::IpAddress::kTextMax < kCapacity) len_ += a.format(buf_ + len_);
+    return put('"');
   }
   template <typename T>
   [[gnu::always_inline]] JsonLine& number(T v) {
