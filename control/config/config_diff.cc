@@ -62,6 +62,7 @@ constexpr WorkerSetting kWorkerSettings[] = {
     {"sessions.services", [](const SynwatchConfig& f, SynwatchConfig& t) { t.sessions.services = f.sessions.services; }},
     {"decoder.sampling_overrides",
      [](const SynwatchConfig& f, SynwatchConfig& t) { t.decoder.sampling_overrides = f.decoder.sampling_overrides; }},
+    {"signatures", [](const SynwatchConfig& f, SynwatchConfig& t) { t.signatures = f.signatures; }},
 };
 
 // `path` is `setting` or one of its elements ("sessions.services[2]").

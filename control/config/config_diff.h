@@ -19,13 +19,13 @@ namespace synwatch::config {
 std::vector<std::string> changed_settings(const std::string& old_yaml, const std::string& new_yaml);
 
 // True for the settings a running daemon applies at once: the detectors' parameters,
-// allowlist and update interval (the detection thread), and the workers' address plan
-// and sampling overrides (applies_to_workers); everything else (inputs, workers, table
+// allowlist and update interval (the detection thread), and the workers' address plan,
+// sampling overrides and signatures (applies_to_workers); everything else (inputs, workers, table
 // sizes, outputs, listeners, credentials) takes effect at the next start.
 bool applies_live(const std::string& path);
 
 // True for the live settings the workers hold: sessions.internal_prefixes,
-// external_prefixes and services, decoder.sampling_overrides.
+// external_prefixes and services, decoder.sampling_overrides, signatures.
 bool applies_to_workers(const std::string& path);
 
 // Copies into `running` the worker settings among `changed` from `from_file`, leaving

@@ -444,6 +444,78 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
   if (std::string problem = a.validate(); !problem.empty()) throw ConfigError{"api." + problem};
 }
 
+void parse_rule(const YAML::Node& item, const std::string& field, signature::SignatureRule& r) {
+  bool have_target = false;
+  each_key(item, field, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+    if (k == "id") r.id = read_string(x, fx);
+    else if (k == "expression") r.expression = read_string(x, fx);
+    else if (k == "label") r.label = read_string(x, fx);
+    else if (k == "target") {
+      const std::string t = read_string(x, fx);
+      if (!decode::parse_scan_target(t, r.target))
+        fail(fx, "'" + t + "' is not a target (expected payload, application_name, interface_name, "
+                 "interface_description, http_host, http_url or http_user_agent)");
+      have_target = true;
+    } else if (k == "flags") {
+      for (const std::string& flag : read_strings(x, fx)) {
+        if (flag == "caseless") r.caseless = true;
+        else if (flag == "dotall") r.dotall = true;
+        else if (flag == "multiline") r.multiline = true;
+        else fail(fx, "'" + flag + "' is not a flag (expected caseless, dotall or multiline)");
+      }
+    } else {
+      return false;
+    }
+    return true;
+  });
+  if (!have_target) fail(field + ".target", "missing");
+}
+
+void parse_rules(const YAML::Node& v, const std::string& f, std::vector<signature::SignatureRule>& out) {
+  each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+    signature::SignatureRule r;
+    parse_rule(item, fi, r);
+    out.push_back(std::move(r));
+  });
+}
+
+// A rule pack: a YAML file whose `rules:` list has the same form as signatures.rules.
+void parse_rule_file(const YAML::Node& n, const std::string& field, std::vector<signature::SignatureRule>& out) {
+  const std::string path = read_string(n, field);
+  std::ifstream in(path);
+  if (!in) fail(field, "cannot read '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string where = field + " (" + path + ")";
+  try {
+    const YAML::Node root = YAML::Load(text.str());
+    each_key(root, where, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+      if (key != "rules") return false;
+      parse_rules(v, f, out);
+      return true;
+    });
+  } catch (const YAML::Exception& e) {
+    fail(where, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+void parse_signatures(const YAML::Node& n, signature::SignatureConfig& s) {
+  std::vector<signature::SignatureRule> inline_rules, file_rules;
+  each_key(n, "signatures", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (key == "scan_bytes") s.scan_bytes = read_u32(v, f);
+    else if (key == "rules") parse_rules(v, f, inline_rules);
+    else if (key == "rule_files") each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
+        parse_rule_file(item, fi, file_rules);
+      });
+    else return false;
+    return true;
+  });
+  // Inline rules first: an operator's own rules win over a shipped pack's.
+  s.rules = std::move(inline_rules);
+  s.rules.insert(s.rules.end(), file_rules.begin(), file_rules.end());
+  if (std::string problem = s.validate(); !problem.empty()) throw ConfigError{"signatures." + problem};
+}
+
 }  // namespace
 
 std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t cpu_count) {
@@ -459,7 +531,9 @@ std::string parse_config(const std::string& yaml, SynwatchConfig& out, uint32_t 
       else if (key == "output") parse_output(v, next.output);
       else if (key == "metrics") parse_metrics(v, next.metrics);
       else if (key == "api") parse_api(v, next.api);
-      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output, metrics, api)");
+      else if (key == "signatures") parse_signatures(v, next.signatures);
+      else fail(key, "unknown section (expected decoder, sessions, detectors, dataplane, output, metrics, api, "
+                     "signatures)");
       return true;
     });
   } catch (const ConfigError& e) {

@@ -17,6 +17,9 @@
 //     listen: 127.0.0.1:9610
 //   api:
 //     listen: 127.0.0.1:50051
+//   signatures:
+//     rule_files: [/etc/synwatch/signatures/default.yaml]
+//     rules: [{id: ssh-banner, expression: '^SSH-', target: payload, label: ssh}]
 #pragma once
 
 #include <string>
@@ -27,6 +30,7 @@
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/detect/detect_config.h"
 #include "dataplane/session/session_config.h"
+#include "dataplane/signature/signature_config.h"
 
 namespace synwatch::config {
 
@@ -38,6 +42,7 @@ struct SynwatchConfig {
   daemon::OutputConfig output;
   control::MetricsConfig metrics;
   control::ApiConfig api;
+  signature::SignatureConfig signatures;
 };
 
 // Fills `out` from YAML text; returns "" on success, else "field: reason" (and `out` is

@@ -29,6 +29,7 @@
 #include "dataplane/daemon/eal_arguments.h"
 #include "dataplane/replay/replay_summary.h"
 #include "dataplane/runtime/eal_session.h"
+#include "dataplane/signature/signature_set.h"
 
 namespace {
 
@@ -157,8 +158,13 @@ int main(int argc, char** argv) {
   install_signal_handlers();
 
   const uint32_t workers = config.dataplane.workers();
+  std::shared_ptr<const signature::SignatureSet> signatures;
+  if (config.signatures.enabled()) {
+    signatures = signature::SignatureSet::compile(config.signatures, workers, error, true);
+    if (!signatures) return fail("signatures." + error);
+  }
   pipeline::Pipeline pipeline(workers, config.decoder, config.sessions,
-                              config.dataplane.handoff_ring_size, &config.detect);
+                              config.dataplane.handoff_ring_size, &config.detect, signatures);
   replay::SessionWriter writer(sessions_out.stream());
   replay::AlertWriter alerts(nullptr);  // counts for the summary
   control::AlertStore alert_store(config.api.alert_history);
@@ -196,8 +202,17 @@ int main(int argc, char** argv) {
                                                const std::vector<std::string>& changed) -> std::string {
     config::SynwatchConfig next = running;
     if (!config::take_worker_settings(changed, from_file, next)) return {};
-    std::string problem =
-        pipeline.switch_live_settings(std::make_unique<pipeline::LiveSettings>(next.sessions, next.decoder));
+    // The rules compile here, off the workers; unchanged rules keep their compiled set.
+    std::shared_ptr<const signature::SignatureSet> rules = pipeline.live_settings().signatures;
+    if (!(next.signatures == running.signatures)) {
+      std::string why;
+      rules = next.signatures.enabled()
+                  ? signature::SignatureSet::compile(next.signatures, pipeline.size(), why, true)
+                  : nullptr;
+      if (next.signatures.enabled() && !rules) return "signatures." + why + "; nothing was applied";
+    }
+    std::string problem = pipeline.switch_live_settings(
+        std::make_unique<pipeline::LiveSettings>(next.sessions, next.decoder, std::move(rules)));
     if (problem.empty()) running = std::move(next);
     return problem;
   };

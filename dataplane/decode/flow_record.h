@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "dataplane/decode/scan_span.h"
 #include "dataplane/wire/ip_address.h"
 
 namespace synwatch::decode {
@@ -27,6 +28,7 @@ struct FlowRecord {
   IpAddress exporter;  // the address export packets come from
   IpAddress src;
   IpAddress dst;
+  ExportVersion version = ExportVersion::kNetflowV5;  // here: it fills the addresses' padding
   // v5: engine_type << 8 | engine_id; v9: source id; IPFIX: observation domain;
   // sFlow: sub-agent id.
   uint32_t domain = 0;
@@ -46,7 +48,8 @@ struct FlowRecord {
   int64_t export_ms = 0;
   uint16_t src_port = 0;  // as exported; ICMP exporters put type/code here in different ways
   uint16_t dst_port = 0;
-  ExportVersion version = ExportVersion::kNetflowV5;
+  // What a signature said the record's bytes were (signature/label_registry.h); 0: none.
+  uint16_t label = 0;
   uint8_t proto = 0;
   uint8_t tcp_flags = 0;
   uint8_t rev_tcp_flags = 0;
@@ -58,12 +61,19 @@ struct FlowRecord {
   bool has_icmp = false;
   bool has_firewall_event = false;
 };
+static_assert(sizeof(FlowRecord) == 144, "records cross between workers: keep them compact");
 
 // Receives decoded records. Decoders call it once per record, in packet order.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(const FlowRecord& record) = 0;
+  // A record with bytes a signature may scan (scan_span.h); sinks that do not scan
+  // take the record alone.
+  virtual void on_record_with_spans(const FlowRecord& record, const RecordSpans& spans) {
+    (void)spans;
+    on_record(record);
+  }
 };
 
 // Where an export packet came from and when it arrived (capture time in replay).

@@ -28,13 +28,26 @@ struct PacketScope {
 
   // False (and counted) once the packet has produced its limit of records.
   bool emit(const FlowRecord& r) {
+    if (!take_one()) return false;
+    sink.on_record(r);
+    return true;
+  }
+  // The same for a record with bytes to scan (scan_span.h).
+  bool emit(const FlowRecord& r, const RecordSpans& spans) {
+    if (!take_one()) return false;
+    if (spans.empty()) sink.on_record(r);
+    else sink.on_record_with_spans(r, spans);
+    return true;
+  }
+
+  // False (and counted) at the limit; else the record counts as emitted.
+  bool take_one() {
     if (emitted >= max_records) {
       count(DecodeCounter::record_limit);
       return false;
     }
     ++emitted;
     ++exporter.records;
-    sink.on_record(r);
     return true;
   }
 };

@@ -10,7 +10,14 @@ using wire::ByteCursor;
 
 constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kIcmpV6 = 58;
 
-SampledHeader transport(ByteCursor c, FlowRecord& r) {
+// What follows the transport header, `rest` bytes on from `c`, if the sampled header
+// holds any of it.
+void add_payload(ByteCursor c, size_t rest, RecordSpans& spans) {
+  if (!c.skip(rest) || c.remaining() == 0) return;
+  spans.add(ScanTarget::kPayload, c.current(), static_cast<uint32_t>(c.remaining()));
+}
+
+SampledHeader transport(ByteCursor c, FlowRecord& r, RecordSpans& spans) {
   switch (r.proto) {
     case kTcp: {
       const uint8_t* t;
@@ -18,6 +25,8 @@ SampledHeader transport(ByteCursor c, FlowRecord& r) {
       r.src_port = ByteCursor::load_be16(t);
       r.dst_port = ByteCursor::load_be16(t + 2);
       r.tcp_flags = t[13];
+      if (const size_t data_offset = size_t{t[12]} >> 4 << 2; data_offset >= 20)
+        add_payload(c, data_offset - 14, spans);
       return SampledHeader::kComplete;
     }
     case kUdp: {
@@ -25,6 +34,7 @@ SampledHeader transport(ByteCursor c, FlowRecord& r) {
       if (!c.read_bytes(4, u)) return SampledHeader::kNoPorts;
       r.src_port = ByteCursor::load_be16(u);
       r.dst_port = ByteCursor::load_be16(u + 2);
+      add_payload(c, 4, spans);
       return SampledHeader::kComplete;
     }
     case kIcmp:
@@ -38,7 +48,7 @@ SampledHeader transport(ByteCursor c, FlowRecord& r) {
   }
 }
 
-SampledHeader ipv4(ByteCursor c, FlowRecord& r) {
+SampledHeader ipv4(ByteCursor c, FlowRecord& r, RecordSpans& spans) {
   const uint8_t* h;
   if (!c.read_bytes(20, h) || (h[0] >> 4) != 4) return SampledHeader::kBadIp;
   const size_t ihl = size_t{h[0] & 0x0fu} * 4;
@@ -51,10 +61,10 @@ SampledHeader ipv4(ByteCursor c, FlowRecord& r) {
   r.bytes = total;
   if ((ByteCursor::load_be16(h + 6) & 0x1fff) != 0) return SampledHeader::kNoPorts;  // later fragment
   if (!c.skip(ihl - 20)) return SampledHeader::kNoPorts;
-  return transport(c, r);
+  return transport(c, r, spans);
 }
 
-SampledHeader ipv6(ByteCursor c, FlowRecord& r) {
+SampledHeader ipv6(ByteCursor c, FlowRecord& r, RecordSpans& spans) {
   const uint8_t* h;
   if (!c.read_bytes(40, h) || (h[0] >> 4) != 6) return SampledHeader::kBadIp;
   r.src = IpAddress::v6_bytes(h + 8);
@@ -66,26 +76,26 @@ SampledHeader ipv6(ByteCursor c, FlowRecord& r) {
   if (!wire::skip_ipv6_extensions(c, h[6], ext)) return SampledHeader::kNoPorts;
   r.proto = ext.next_header;
   if (ext.fragment && ext.fragment_offset != 0) return SampledHeader::kNoPorts;
-  return transport(c, r);
+  return transport(c, r, spans);
 }
 
 }  // namespace
 
 SampledHeader parse_sampled_header(uint32_t header_protocol, const uint8_t* data, size_t size,
-                                   FlowRecord& r) {
+                                   FlowRecord& r, RecordSpans& spans) {
   ByteCursor c(data, size);
   switch (header_protocol) {
     case kSflowHeaderEthernet: {
       uint16_t ethertype;
       if (!wire::skip_ethernet(c, ethertype)) return SampledHeader::kNotIp;
-      if (ethertype == wire::kEtherTypeIpv4) return ipv4(c, r);
-      if (ethertype == wire::kEtherTypeIpv6) return ipv6(c, r);
+      if (ethertype == wire::kEtherTypeIpv4) return ipv4(c, r, spans);
+      if (ethertype == wire::kEtherTypeIpv6) return ipv6(c, r, spans);
       return SampledHeader::kNotIp;
     }
     case kSflowHeaderIpv4:
-      return ipv4(c, r);
+      return ipv4(c, r, spans);
     case kSflowHeaderIpv6:
-      return ipv6(c, r);
+      return ipv6(c, r, spans);
     default:
       return SampledHeader::kUnsupportedProtocol;
   }

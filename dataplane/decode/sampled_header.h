@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/scan_span.h"
 
 namespace synwatch::decode {
 
@@ -24,8 +25,9 @@ enum class SampledHeader : uint8_t {
 };
 
 // Fills src, dst, proto, bytes (IPv4 total length, or IPv6 payload length + 40), ports,
-// TCP flags and ICMP type/code of `r` from the sampled header.
+// TCP flags and ICMP type/code of `r` from the sampled header, and adds to `spans` the
+// TCP or UDP payload the header still holds (the bytes signatures scan).
 SampledHeader parse_sampled_header(uint32_t header_protocol, const uint8_t* data, size_t size,
-                                   FlowRecord& r);
+                                   FlowRecord& r, RecordSpans& spans);
 
 }  // namespace synwatch::decode

@@ -81,6 +81,7 @@ void flow_sample(PacketScope& scope, ByteCursor c, bool expanded, uint32_t sub_a
 
   bool have_header = false, have_ip = false;
   FlowRecord from_ip = r;
+  RecordSpans spans;
   if (head.records > kSflowMaxRecordsPerSample) {
     scope.count(DecodeCounter::sflow_sample_limit);
     return;
@@ -100,7 +101,7 @@ void flow_sample(PacketScope& scope, ByteCursor c, bool expanded, uint32_t sub_a
         scope.count(DecodeCounter::sflow_record_truncated);
         return;
       }
-      switch (parse_sampled_header(protocol, header, header_length, r)) {
+      switch (parse_sampled_header(protocol, header, header_length, r, spans)) {
         case SampledHeader::kNoPorts:
           scope.count(DecodeCounter::sflow_header_no_ports);
           [[fallthrough]];
@@ -128,7 +129,7 @@ void flow_sample(PacketScope& scope, ByteCursor c, bool expanded, uint32_t sub_a
     }
   }
   if (have_header) {
-    scope.emit(r);
+    scope.emit(r, spans);
   } else if (have_ip) {
     scope.emit(from_ip);
   } else {

@@ -1,5 +1,7 @@
 #include "dataplane/json/record_json.h"
 
+#include "dataplane/signature/label_registry.h"
+
 namespace synwatch::json {
 
 std::string_view record_to_json(const decode::FlowRecord& r, JsonLine& line) {
@@ -26,6 +28,7 @@ std::string_view record_to_json(const decode::FlowRecord& r, JsonLine& line) {
   }
   if (r.has_icmp) line.field("icmp_type", r.icmp_type).field("icmp_code", r.icmp_code);
   if (r.has_firewall_event) line.field("firewall_event", r.firewall_event);
+  if (r.label != 0) line.field("label", signature::LabelRegistry::instance().name(r.label));
   return line.finish();
 }
 

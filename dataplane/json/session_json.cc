@@ -1,5 +1,7 @@
 #include "dataplane/json/session_json.h"
 
+#include "dataplane/signature/label_registry.h"
+
 namespace synwatch::json {
 
 std::string_view session_to_json(const session::SessionEvent& s, JsonLine& line) {
@@ -30,6 +32,7 @@ std::string_view session_to_json(const session::SessionEvent& s, JsonLine& line)
         .field("rst_packets", s.rst_packets)
         .field("fin_packets", s.fin_packets);
   }
+  if (s.label != 0) line.field("label", signature::LabelRegistry::instance().name(s.label));
   return line.finish();
 }
 

@@ -1,6 +1,7 @@
 // LiveSettings: what the workers read on their hot path that an operator may change at
 // runtime without a restart: the address plan (sessions.internal_prefixes,
-// external_prefixes and services) and the decoder's sampling overrides.
+// external_prefixes and services), the decoder's sampling overrides and the compiled
+// signatures.
 //
 // Switched RCU style, never under a lock: the control side builds a new immutable
 // LiveSettings and posts a pointer to it on each worker's command ring; each worker
@@ -17,19 +18,24 @@
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/session/perspective.h"
 #include "dataplane/session/session_config.h"
+#include "dataplane/signature/signature_set.h"
 
 namespace synwatch::pipeline {
 
 struct LiveSettings {
-  LiveSettings(const session::SessionConfig& sessions, const decode::DecoderConfig& decoder)
+  // `signatures`: compiled for the pipeline's workers (SignatureSet::compile), or null.
+  LiveSettings(const session::SessionConfig& sessions, const decode::DecoderConfig& decoder,
+               std::shared_ptr<const signature::SignatureSet> compiled_signatures = nullptr)
       : perspective(sessions.internal, sessions.external),
         services(sessions.services),
-        sampling_overrides(decoder.sampling_overrides) {}
+        sampling_overrides(decoder.sampling_overrides),
+        signatures(std::move(compiled_signatures)) {}
 
   uint64_t generation = 0;  // set by the pipeline when posted
   session::PerspectiveMap perspective;
   std::vector<session::Service> services;
   std::vector<decode::SamplingOverride> sampling_overrides;
+  std::shared_ptr<const signature::SignatureSet> signatures;
 };
 
 }  // namespace synwatch::pipeline

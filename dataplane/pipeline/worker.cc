@@ -9,10 +9,11 @@ namespace synwatch::pipeline {
 
 Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
                    const session::SessionConfig& sessions, uint32_t ring_size,
-                   const detect::DetectConfig* detection)
+                   const detect::DetectConfig* detection,
+                   std::shared_ptr<const signature::SignatureSet> signatures)
     : count_(workers),
       per_worker_(sessions.share(workers)),
-      live_(std::make_unique<LiveSettings>(sessions, decoder)) {
+      live_(std::make_unique<LiveSettings>(sessions, decoder, std::move(signatures))) {
   const bool detect = detection != nullptr && detection->enabled;
   if (detect) {
     detect_share_ = detection->share(workers);
@@ -86,6 +87,7 @@ Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& dec
   local_watermarks_.reserve(kBatch);
   table_.use_address_plan(live.perspective, live.services);
   decoder_.use_sampling_overrides(live.sampling_overrides);
+  scanner_.use(live.signatures.get(), id_);
   settings_generation_.store(live.generation, std::memory_order_release);
 }
 
@@ -96,6 +98,7 @@ void Worker::take_settings() {
   const LiveSettings& live = *next[n - 1];  // only the newest matters
   table_.use_address_plan(live.perspective, live.services);
   decoder_.use_sampling_overrides(live.sampling_overrides);
+  scanner_.use(live.signatures.get(), id_);
   settings_generation_.store(live.generation, std::memory_order_release);
 }
 
@@ -104,7 +107,28 @@ void Worker::on_datagram(const decode::ExportContext& ctx, const uint8_t* payloa
   decoder_.decode(ctx, payload, size, *this);
 }
 
+// Once a record of the burst waits to be scanned, the rest of the burst waits behind it.
 void Worker::on_record(const decode::FlowRecord& r) {
+  if (stage_.active()) stage(r, nullptr);
+  else route(r);
+}
+
+void Worker::on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& spans) {
+  if (scanner_.active()) stage(r, &spans);
+  else route(r);
+}
+
+void Worker::stage(const decode::FlowRecord& r, const decode::RecordSpans* spans) {
+  if (stage_.add(r, spans, scanner_.scan_bytes())) return;
+  release_stage();
+  (void)stage_.add(r, spans, scanner_.scan_bytes());  // an empty stage has room
+}
+
+void Worker::release_stage() {
+  stage_.release(scanner_, [this](const decode::FlowRecord& r) { route(r); });
+}
+
+void Worker::route(const decode::FlowRecord& r) {
   if (r.export_ms > decode_watermark_) {
     const bool new_second = r.export_ms / 1000 != decode_watermark_ / 1000;
     decode_watermark_ = r.export_ms;
@@ -172,6 +196,7 @@ void Worker::flush_outgoing(bool wait_for_room) {
 }
 
 void Worker::end_burst() {
+  if (stage_.active()) release_stage();
   flush_outgoing(finishing_ || lossless_);
   if (!local_.empty()) join_local();
 }

@@ -24,6 +24,8 @@
 #include "dataplane/pipeline/spsc_ring.h"
 #include "dataplane/pipeline/worker_stats.h"
 #include "dataplane/session/session_table.h"
+#include "dataplane/signature/scan_stage.h"
+#include "dataplane/signature/signature_scanner.h"
 #include "dataplane/wire/packet_view.h"
 #include "dataplane/wire/port_stats.h"
 
@@ -45,9 +47,11 @@ class Pipeline {
  public:
   // `detection` (when set and enabled) puts a ShardDetector behind every worker's table;
   // the control side drains partials() into one DetectEngine.
+  // `signatures`: compiled for `workers` workers, or null (no scanning).
   Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
            const session::SessionConfig& sessions, uint32_t ring_size = 4096,
-           const detect::DetectConfig* detection = nullptr);
+           const detect::DetectConfig* detection = nullptr,
+           std::shared_ptr<const signature::SignatureSet> signatures = nullptr);
   ~Pipeline();
 
   uint32_t size() const { return count_; }
@@ -167,6 +171,10 @@ class Worker : private decode::RecordSink, private session::SessionSink {
 
  private:
   void on_record(const decode::FlowRecord& r) override;
+  void on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& spans) override;
+  void stage(const decode::FlowRecord& r, const decode::RecordSpans* spans);
+  void release_stage();
+  void route(const decode::FlowRecord& r);
   void on_session(const session::SessionEvent& e) override;
   void flush_outgoing(bool wait_for_room);
   void join_local();
@@ -180,6 +188,8 @@ class Worker : private decode::RecordSink, private session::SessionSink {
   session::SessionTable table_;
   SpscRing<session::SessionEvent> sessions_out_;
   SpscRing<const LiveSettings*> settings_in_{4};
+  signature::SignatureScanner scanner_;
+  signature::ScanStage stage_;  // empty between bursts, when the settings may change
   std::atomic<uint64_t> settings_generation_{0};
   bool finishing_ = false;
   bool lossless_ = false;

@@ -12,6 +12,7 @@
 #include "dataplane/replay/replay_summary.h"
 #include "dataplane/replay/session_writer.h"
 #include "dataplane/session/session_shards.h"
+#include "dataplane/signature/labelling_sink.h"
 
 namespace {
 
@@ -81,11 +82,22 @@ int main(int argc, char** argv) {
   decode::RecordSink& sink = sessions || alerts ? static_cast<decode::RecordSink&>(shards)
                                                 : static_cast<decode::RecordSink&>(record_writer);
 
+  // Signatures label records on their way in, one at a time.
+  signature::SignatureScanner scanner;
+  std::shared_ptr<const signature::SignatureSet> signatures;
+  if (options.config.signatures.enabled()) {
+    std::string error;
+    signatures = signature::SignatureSet::compile(options.config.signatures, 1, error, true);
+    if (!signatures) return fail("--config: signatures." + error);
+    scanner.use(signatures.get(), 0);
+  }
+  signature::LabellingSink labelling(scanner, sink);
+
   replay::Replay replay(options.config.decoder);
   int status = 0;
   for (const auto& path : options.captures) {
     std::string error;
-    if (!replay.run_file(path, sink, error)) {
+    if (!replay.run_file(path, labelling, error)) {
       status = fail("cannot read '" + path + "': " + error);
       break;
     }

@@ -14,6 +14,11 @@ class CountingSink : public decode::RecordSink {
     ++stats_.records_by_version[static_cast<size_t>(r.version)];
     next_.on_record(r);
   }
+  void on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& spans) override {
+    ++stats_.records;
+    ++stats_.records_by_version[static_cast<size_t>(r.version)];
+    next_.on_record_with_spans(r, spans);
+  }
 
  private:
   decode::RecordSink& next_;

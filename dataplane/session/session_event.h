@@ -37,6 +37,9 @@ struct SessionEvent {
   // Sampled sessions only: packets seen with SYN (no ACK), SYN-ACK, RST and FIN, each
   // scaled by the sampling rate: the detectors' per-packet estimates.
   uint64_t syn_packets = 0, synack_packets = 0, rst_packets = 0, fin_packets = 0;
+  // The best-ranked signature label among the session's records (the one its rule set
+  // lists first: signature/label_registry.h); 0: none.
+  uint16_t label = 0;
   Decision decision = Decision::kFinal;
   // Flow time of the decision, from the input alone: the deadline that passed, or the
   // watermark at which the outcome became certain (or the table flushed or evicted it).

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "dataplane/session/session_key.h"
+#include "dataplane/signature/label_registry.h"
 
 namespace synwatch::session {
 namespace {
@@ -15,9 +16,8 @@ uint32_t saturating_add32(uint32_t a, uint64_t b) {
   const uint64_t s = uint64_t{a} + b;
   return s > 0xffffffffULL ? 0xffffffffU : static_cast<uint32_t>(s);
 }
-void bump16(uint16_t& c) {
-  if (c != 0xffff) ++c;
-}
+// One more sampled packet in a Session flag count, saturating.
+uint64_t bumped(uint64_t count) { return count == Session::kMaxFlagCount ? count : count + 1; }
 uint32_t seconds_up(int64_t ms) {
   return ms <= 0 ? 0 : static_cast<uint32_t>((ms + 999) / 1000);
 }
@@ -224,6 +224,7 @@ void SessionTable::merge(Session& s, const decode::FlowRecord& r, int side, uint
     s.bytes[sd] += bytes;
   };
   add(side, r.tcp_flags, r.packets, r.bytes);
+  if (r.label != 0 && signature::LabelRegistry::instance().better(r.label, s.label)) s.label = r.label;
   if (r.has_reverse && (r.rev_packets > 0 || r.rev_tcp_flags != 0))
     add(1 - side, r.rev_tcp_flags, r.rev_packets, r.rev_bytes);
 
@@ -237,10 +238,12 @@ void SessionTable::merge(Session& s, const decode::FlowRecord& r, int side, uint
     s.sampling = std::max(s.sampling, r.sampling);
     // Each sampled packet is one record (sFlow): its flags are that packet's flags.
     const uint8_t f = r.tcp_flags;
-    if ((f & (tcp::kSyn | tcp::kAck)) == tcp::kSyn) bump16(s.syn);
-    if ((f & (tcp::kSyn | tcp::kAck)) == (tcp::kSyn | tcp::kAck)) bump16(s.synack);
-    if ((f & tcp::kRst) != 0) bump16(s.rst);
-    if ((f & tcp::kFin) != 0) bump16(s.fin);
+    const uint8_t syn_ack = f & (tcp::kSyn | tcp::kAck);
+    constexpr uint64_t kMax = Session::kMaxFlagCount;  // the mask tells the compiler it fits
+    if (syn_ack == tcp::kSyn) s.syn = bumped(s.syn) & kMax;
+    if (syn_ack == (tcp::kSyn | tcp::kAck)) s.synack = bumped(s.synack) & kMax;
+    if ((f & tcp::kRst) != 0) s.rst = bumped(s.rst) & kMax;
+    if ((f & tcp::kFin) != 0) s.fin = bumped(s.fin) & kMax;
   }
 }
 
@@ -368,6 +371,7 @@ void SessionTable::emit(Session& s, Decision decision, int64_t decided_ms) {
   }
   e.sampled = sampled;
   e.sampling = s.sampling;
+  e.label = s.label;
   if (sampled) {
     e.syn_packets = uint64_t{s.syn} * s.sampling;
     e.synack_packets = uint64_t{s.synack} * s.sampling;

@@ -295,6 +295,77 @@ TEST(ApiEndToEnd, ChangesAppliedWhileReceivingLoseNothing) {
   EXPECT_GE(applied, 10);
 }
 
+// Signatures change at runtime without a restart or a lost record: sFlow samples with
+// HTTP and SSH payloads arrive in chunks while `synwatchctl config apply` switches
+// between two rule sets and no rules at all; a rule set that does not compile is refused
+// with the rule and the reason, and changes nothing. Every session of the offline replay
+// is written (its times and perspective aside: live sFlow takes the arrival time), and
+// each label is one the rule sets give.
+TEST(ApiEndToEnd, SignaturesChangeWhileReceivingLoseNothing) {
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-pmacct-sflow.pcap";
+  const auto datagrams = testing::read_datagrams(capture);
+  const fs::path dir = testing::scratch_dir("api-signatures");
+  const fs::path config = dir / "synwatch.yaml";
+  const fs::path sets[] = {dir / "a.yaml", dir / "b.yaml", dir / "none.yaml"};
+  std::ofstream(sets[0]) << "signatures:\n  rules:\n"
+                         << "    - {id: ssh, expression: '^SSH-2\\.0-', target: payload, label: ssh-a}\n"
+                         << "    - {id: http, expression: '^(GET /|HTTP/1\\.)', target: payload, label: http-a}\n";
+  std::ofstream(sets[1]) << "signatures:\n  rules:\n"
+                         << "    - {id: http, expression: '^(GET /|HTTP/1\\.)', target: payload, label: http-b}\n";
+  std::ofstream(sets[2]) << "signatures:\n  rules: []\n";
+  const fs::path broken = dir / "broken.yaml";
+  std::ofstream(broken) << "signatures:\n  rules: [{id: bad, expression: '(unclosed', target: payload, label: x}]\n";
+  fs::copy_file(sets[0], config);
+  const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(5) + 1);
+  testing::UdpDaemon daemon(testing::test_port(5), 2,
+                            {"--config", config.string(), "--api-listen", api, "--metrics-listen", ""});
+  const auto refused = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "config", "apply", broken.string()});
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE((refused.out + refused.err).find("signatures.rules[0] (bad).expression: Missing close parenthesis"),
+            std::string::npos)
+      << refused.out << refused.err;
+  int applied = 0;
+  const size_t chunk = 40;
+  for (size_t at = 0; at < datagrams.size(); at += chunk) {
+    const size_t end = std::min(at + chunk, datagrams.size());
+    testing::send_datagrams({datagrams.begin() + static_cast<ptrdiff_t>(at), datagrams.begin() + static_cast<ptrdiff_t>(end)},
+                            testing::test_port(5));
+    const auto r = testing::run_program(
+        {SYNWATCHCTL_BINARY, "--server", api, "config", "apply", sets[(applied + 1) % 3].string()});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    ++applied;
+  }
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("configuration version " + std::to_string(applied + 1) + " (etag"), std::string::npos)
+      << "the refused text did not count: " << daemon.summary();
+  EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
+  std::map<std::string, size_t> labels;
+  auto comparable = [&labels](std::vector<std::string> lines) {
+    static const std::regex varying(R"re(("perspective":"[a-z]+"|"(start|end)_ms":[0-9]+),?|,"label":"[a-z-]+")re");
+    static const std::regex label(R"re("label":"([a-z-]+)")re");
+    for (auto& line : lines) {
+      std::smatch m;
+      if (std::regex_search(line, m, label)) ++labels[m[1]];
+      line = std::regex_replace(line, varying, "");
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  const auto got = comparable(daemon.sessions());
+  const auto expected = comparable(testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture));
+  std::vector<std::string> only_daemon, only_replay;
+  std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(), std::back_inserter(only_daemon));
+  std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(), std::back_inserter(only_replay));
+  EXPECT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(only_daemon.empty() && only_replay.empty())
+      << only_daemon.size() << " sessions only in the daemon's log, " << only_replay.size() << " only in the replay's; first:\n"
+      << (only_daemon.empty() ? "" : "daemon: " + only_daemon[0] + "\n") << (only_replay.empty() ? "" : "replay: " + only_replay[0]);
+  EXPECT_GE(applied, 4);
+  for (const auto& [name, n] : labels) EXPECT_TRUE(name == "ssh-a" || name == "http-a" || name == "http-b") << name;
+  EXPECT_GT(labels["ssh-a"] + labels["http-a"] + labels["http-b"], 0u) << "the rule sets labelled sessions";
+}
+
 // synwatchctl with no daemon behind the address: exit 1 and one line that says what
 // to check; a wrong command line: exit 2 and a pointer to --help.
 TEST(ApiEndToEnd, SynwatchctlSaysWhenTheDaemonCannotBeReached) {

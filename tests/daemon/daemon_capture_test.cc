@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -35,12 +36,13 @@ std::string replay_alerts(const fs::path& capture) {
 }
 
 std::vector<std::string> daemon_sessions(const fs::path& capture, uint32_t workers,
-                                         std::string& summary, std::string* alerts = nullptr) {
+                                         std::string& summary, std::string* alerts = nullptr,
+                                         const std::vector<std::string>& more = {}) {
   const auto dir = testing::scratch_dir("daemon-capture");
-  const auto r = testing::run_program({SYNWATCHD_BINARY, "--pcap", capture, "--workers",
-                                       std::to_string(workers), "--sessions-out", dir / "s.jsonl",
-                                       "--alerts-out", dir / "a.jsonl"},
-                                      120s);
+  std::vector<std::string> argv{SYNWATCHD_BINARY, "--pcap", capture, "--workers", std::to_string(workers),
+                                "--sessions-out", dir / "s.jsonl", "--alerts-out", dir / "a.jsonl"};
+  argv.insert(argv.end(), more.begin(), more.end());
+  const auto r = testing::run_program(argv, 120s);
   EXPECT_EQ(r.status, 0) << r.err;
   summary = r.err;
   if (alerts != nullptr) *alerts = testing::read_text(dir / "a.jsonl");
@@ -105,6 +107,35 @@ TEST(DaemonCapture, MoreWorkersThanCpus) {
   std::string summary;
   EXPECT_EQ(daemon_sessions(capture, 4, summary), replay_sessions(capture));
   EXPECT_NE(summary.find("synwatchd: 4 workers"), std::string::npos) << summary;
+}
+
+// Signatures label the same sessions the same way in the daemon, with any number of
+// workers, as in the offline replay: the workers hold a burst's records while they are
+// scanned and release them in order.
+TEST(DaemonCapture, SignaturesLabelAsTheReplayDoes) {
+  const fs::path dir = testing::scratch_dir("daemon-signatures");
+  const fs::path config = dir / "synwatch.yaml";
+  const fs::path pack = testing::source_dir() / "deploy/signatures/default.yaml";
+  std::ofstream(config) << "signatures:\n  rule_files: [" << pack.string() << "]\n";
+  for (const char* scenario : {"attacks", "mixed"}) {
+    const auto capture = testing::bundled_captures_dir() / scenario / "exports-pmacct-sflow.pcap";
+    const auto expected = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture, {"--config", config.string()});
+    std::map<std::string, size_t> labels;
+    for (const auto& line : expected) {
+      const auto j = nlohmann::json::parse(line);
+      if (j.contains("label")) ++labels[j["label"].get<std::string>()];
+    }
+    EXPECT_GT(labels["http"], 10u) << scenario;
+    if (std::string(scenario) == "attacks") {
+      EXPECT_GT(labels["libssh"], 10u) << "the brute-force client's banner";
+    }
+    for (uint32_t workers : {1u, 2u}) {
+      SCOPED_TRACE(std::string(scenario) + " with " + std::to_string(workers) + " worker(s)");
+      std::string summary;
+      EXPECT_EQ(daemon_sessions(capture, workers, summary, nullptr, {"--config", config.string()}), expected);
+      EXPECT_NE(summary.find("dropped or lost: none"), std::string::npos) << summary;
+    }
+  }
 }
 
 // --detect-snapshot: the first run finds none and writes one at exit; the next run

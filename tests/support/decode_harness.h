@@ -2,6 +2,7 @@
 // built packets and check records and counters.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,10 +29,24 @@ class DecodeHarness : public decode::RecordSink {
 
   uint64_t count(decode::DecodeCounter c) const { return decoder.total_counters().get(c); }
 
-  void on_record(const decode::FlowRecord& r) override { records.push_back(r); }
+  void on_record(const decode::FlowRecord& r) override {
+    records.push_back(r);
+    spans.emplace_back();
+  }
+  void on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& s) override {
+    records.push_back(r);
+    auto& copy = spans.emplace_back();
+    for (uint8_t i = 0; i < s.count; ++i)
+      copy.push_back({s.spans[i].target, std::string(reinterpret_cast<const char*>(s.spans[i].data), s.spans[i].size)});
+  }
 
+  struct Span {
+    decode::ScanTarget target;
+    std::string bytes;
+  };
   decode::Decoder decoder;
   std::vector<decode::FlowRecord> records;
+  std::vector<std::vector<Span>> spans;  // of each record, copied
 };
 
 }  // namespace synwatch::testing

@@ -127,8 +127,10 @@ FrameBuilder& FrameBuilder::ipv6_extension(uint8_t type, uint8_t next_header) {
   return *this;
 }
 
-FrameBuilder& FrameBuilder::tcp(uint16_t sport, uint16_t dport, uint8_t flags) {
-  l3_.u16(sport).u16(dport).u32(1).u32(0).u8(0x50).u8(flags).u16(65535).u16(0).u16(0);
+FrameBuilder& FrameBuilder::tcp(uint16_t sport, uint16_t dport, uint8_t flags, uint8_t option_words) {
+  const auto data_offset = static_cast<uint8_t>((5 + option_words) << 4);
+  l3_.u16(sport).u16(dport).u32(1).u32(0).u8(data_offset).u8(flags).u16(65535).u16(0).u16(0);
+  l3_.zeros(size_t{option_words} * 4);
   return *this;
 }
 

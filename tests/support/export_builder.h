@@ -124,10 +124,15 @@ class FrameBuilder {
                      uint16_t payload_length = 0);
   // An IPv6 extension header (hop-by-hop 0, routing 43, dest opts 60, fragment 44).
   FrameBuilder& ipv6_extension(uint8_t type, uint8_t next_header);
-  FrameBuilder& tcp(uint16_t sport, uint16_t dport, uint8_t flags);
+  // `option_words`: 32-bit words of (zero) options after the fixed header.
+  FrameBuilder& tcp(uint16_t sport, uint16_t dport, uint8_t flags, uint8_t option_words = 0);
   FrameBuilder& udp(uint16_t sport, uint16_t dport, uint16_t payload_length = 0);
   FrameBuilder& icmp(uint8_t type, uint8_t code);
   FrameBuilder& payload(size_t n) { l3_.zeros(n); return *this; }
+  FrameBuilder& payload(std::string_view text) {
+    l3_.raw(std::vector<uint8_t>(text.begin(), text.end()));
+    return *this;
+  }
   FrameBuilder& ethertype(uint16_t v) { ethertype_ = v; return *this; }
   // Ethernet frame (with tags) or, with ethernet=false, the IP packet alone.
   std::vector<uint8_t> build(bool ethernet = true) const;

@@ -95,8 +95,12 @@ std::vector<std::string> sorted_lines(const std::string& text) {
 }
 
 std::vector<std::string> replay_cli_sessions(const std::string& replay,
-                                             const std::filesystem::path& capture) {
-  const auto r = run_program({replay, "--emit", "sessions", "-q", capture});
+                                             const std::filesystem::path& capture,
+                                             const std::vector<std::string>& more) {
+  std::vector<std::string> argv{replay, "--emit", "sessions", "-q"};
+  argv.insert(argv.end(), more.begin(), more.end());
+  argv.push_back(capture);
+  const auto r = run_program(argv);
   EXPECT_EQ(r.status, 0) << r.err;
   return sorted_lines(r.out);
 }

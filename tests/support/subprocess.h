@@ -49,9 +49,11 @@ RunResult run_program(const std::vector<std::string>& argv,
 std::string read_text(const std::filesystem::path& path);
 // The lines of `text`, sorted: how tests compare the sessions of two runs.
 std::vector<std::string> sorted_lines(const std::string& text);
-// The sessions the synwatch-replay binary at `replay` finds in `capture`, sorted.
+// The sessions the synwatch-replay binary at `replay` finds in `capture`, sorted;
+// `more`: further options (--config FILE).
 std::vector<std::string> replay_cli_sessions(const std::string& replay,
-                                             const std::filesystem::path& capture);
+                                             const std::filesystem::path& capture,
+                                             const std::vector<std::string>& more = {});
 // A fresh, empty directory for one test's files.
 std::filesystem::path scratch_dir(const std::string& name);
 // The program `name` on PATH (also /usr/sbin), or "" when it is not installed.

@@ -63,7 +63,7 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
       {"decoder: {sampling_overrides: [{exporter: nowhere, rate: 5}]}",
        "decoder.sampling_overrides[0].exporter: 'nowhere' is not an IPv4 or IPv6 address"},
       {"decoder: {template_capacity: 0}", "decoder.template_capacity: 0 is outside 1..4194304"},
-      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, detectors, dataplane, output, metrics, api)"},
+      {"alerts: {}", "alerts: unknown section (expected decoder, sessions, detectors, dataplane, output, metrics, api, signatures)"},
       {"api: {listen: \"0.0.0.0:50051\"}",
        "api.listen: 0.0.0.0:50051 is not a loopback address; serving the API beyond this host needs api.tls"},
       {"api: {tokens: [{name: ops, file: /nonexistent/token}]}",

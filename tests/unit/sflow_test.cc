@@ -69,6 +69,46 @@ TEST(Sflow, RawHeadersOfEveryCommonShape) {
   }
 }
 
+// What signatures scan: the bytes after the TCP header (its options included) or the UDP
+// header, as far as the switch's header went; nothing when there are none.
+TEST(Sflow, RawHeaderPayloadIsOfferedForScanning) {
+  struct Case {
+    const char* description;
+    std::vector<uint8_t> frame;
+    std::string payload;  // "" : no span
+  };
+  const Case cases[] = {
+      {"TCP", FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 1500).tcp(40000, 80, 0x18).payload("GET / HTTP/1.1").build(),
+       "GET / HTTP/1.1"},
+      {"TCP with 12 bytes of options",
+       FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 1500).tcp(22, 40000, 0x18, 3).payload("SSH-2.0-x").build(),
+       "SSH-2.0-x"},
+      {"IPv6 TCP", FrameBuilder().ipv6("2001:db8::1", "2001:db8::2", 6, 900).tcp(80, 1, 0x18).payload("HTTP/1.0 200").build(),
+       "HTTP/1.0 200"},
+      {"UDP", FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 17, 100).udp(5000, 53).payload("abc").build(), "abc"},
+      {"TCP SYN, no payload", FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 40).tcp(1, 2, 0x02).build(), ""},
+      {"header cut inside the TCP options",
+       FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 1500).tcp(1, 2, 0x18, 10).build(), ""},
+      {"later IPv4 fragment", FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 1500, 0x0010).payload("GET / x").build(),
+       ""},
+  };
+  for (const auto& c : cases) {
+    std::vector<uint8_t> frame = c.frame;
+    if (std::string(c.description) == "header cut inside the TCP options") frame.resize(frame.size() - 8);
+    DecodeHarness h;
+    auto recs = h.feed(SflowDatagram().flow_sample(SflowFlowSample().raw_header(frame)).build());
+    ASSERT_EQ(recs.size(), 1u) << c.description;
+    const auto& spans = h.spans.back();
+    if (c.payload.empty()) {
+      EXPECT_TRUE(spans.empty()) << c.description;
+      continue;
+    }
+    ASSERT_EQ(spans.size(), 1u) << c.description;
+    EXPECT_EQ(spans[0].target, ScanTarget::kPayload) << c.description;
+    EXPECT_EQ(spans[0].bytes, c.payload) << c.description;
+  }
+}
+
 TEST(Sflow, ExpandedSamplesSampledIpv4AndInterfaces) {
   DecodeHarness h;
   auto expanded = SflowFlowSample().rate(10).interfaces(0x40000005, 77).expanded_form();

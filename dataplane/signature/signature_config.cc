@@ -1,0 +1,46 @@
+#include "dataplane/signature/signature_config.h"
+
+#include <unordered_set>
+
+#include "dataplane/signature/signature_set.h"
+
+namespace synwatch::signature {
+
+std::string check_name(const std::string& name) {
+  if (name.empty()) return "missing";
+  if (name.size() > SignatureConfig::kMaxNameLength)
+    return "longer than " + std::to_string(SignatureConfig::kMaxNameLength) + " characters";
+  for (const char ch : name) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == ':' ||
+                    ch == '/';
+    if (!ok) return "'" + name + "': only letters, digits and - _ . : / are allowed";
+  }
+  return {};
+}
+
+std::string SignatureConfig::validate() const {
+  if (scan_bytes < 16 || scan_bytes > kMaxScanBytes)
+    return "scan_bytes: " + std::to_string(scan_bytes) + " is outside 16.." +
+           std::to_string(kMaxScanBytes);
+  if (rules.size() > kMaxRules)
+    return "rules: " + std::to_string(rules.size()) + " rules, at most " +
+           std::to_string(kMaxRules);
+  std::unordered_set<std::string> ids;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const SignatureRule& r = rules[i];
+    const std::string at = "rules[" + std::to_string(i) + "]";
+    if (std::string problem = check_name(r.id); !problem.empty()) return at + ".id: " + problem;
+    const std::string named = at + " (" + r.id + ")";
+    if (!ids.insert(r.id).second) return named + ".id: used by an earlier rule";
+    if (r.expression.empty()) return named + ".expression: missing";
+    if (std::string problem = check_name(r.label); !problem.empty())
+      return named + ".label: " + problem;
+  }
+  // The expressions: Hyperscan's own compiler says which one it refuses and why.
+  std::string error;
+  if (rules.empty() || SignatureSet::compile(*this, 1, error) != nullptr) return {};
+  return error;
+}
+
+}  // namespace synwatch::signature

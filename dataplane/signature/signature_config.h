@@ -1,0 +1,57 @@
+// The signatures section of the configuration: rules that label records by what their
+// bytes say (a sampled packet's payload, or a string field of the record).
+//
+//   signatures:
+//     scan_bytes: 256            # the first bytes of each payload or string scanned
+//     rules:
+//       - id: ssh-banner
+//         expression: '^SSH-[12]\.[0-9]+-'
+//         target: payload        # or application_name, interface_name, http_host, ...
+//         flags: [caseless]      # caseless, dotall, multiline
+//         label: ssh
+//
+// A record carries the label of the first rule, in this order, that matched it; a
+// session the first label among its records.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataplane/decode/scan_span.h"
+
+namespace synwatch::signature {
+
+struct SignatureRule {
+  std::string id;          // names the rule in errors and metrics
+  std::string expression;  // a Hyperscan (PCRE-subset) regular expression
+  decode::ScanTarget target = decode::ScanTarget::kPayload;
+  bool caseless = false;
+  bool dotall = false;
+  bool multiline = false;
+  std::string label;  // what a match says the record was
+
+  bool operator==(const SignatureRule&) const = default;
+};
+
+struct SignatureConfig {
+  static constexpr uint32_t kMaxRules = 10000;
+  static constexpr uint32_t kMaxScanBytes = 4096;
+  static constexpr size_t kMaxNameLength = 64;
+
+  std::vector<SignatureRule> rules;
+  uint32_t scan_bytes = 256;
+
+  bool operator==(const SignatureConfig&) const = default;
+  bool enabled() const { return !rules.empty(); }
+
+  // "" when every rule is well formed and compiles; else "field: reason", naming the
+  // rule by its place and id ("rules[3] (nmap-ua).expression: ...").
+  std::string validate() const;
+};
+
+// "" when `name` may name a rule or a label (letters, digits and - _ . : /, at most
+// kMaxNameLength); else why not.
+std::string check_name(const std::string& name);
+
+}  // namespace synwatch::signature

@@ -1,0 +1,41 @@
+#include "dataplane/signature/signature_scanner.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace synwatch::signature {
+namespace {
+
+struct MatchState {
+  const SignatureSet* set;
+  uint32_t worker;
+  unsigned first;  // lowest rule index that matched
+};
+
+int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void* context) {
+  auto* m = static_cast<MatchState*>(context);
+  m->set->count_match(m->worker, id);
+  m->first = std::min(m->first, id);
+  return 0;  // go on: every rule that matches is counted
+}
+
+}  // namespace
+
+uint16_t SignatureScanner::scan(const decode::RecordSpans& spans) {
+  if (set_ == nullptr) return 0;
+  MatchState m{set_, worker_, std::numeric_limits<unsigned>::max()};
+  for (uint8_t i = 0; i < spans.count; ++i) {
+    const decode::ScanSpan& s = spans.spans[i];
+    hs_database_t* db = set_->database(s.target);
+    if (db == nullptr) continue;
+    const auto size = static_cast<unsigned>(std::min(s.size, set_->scan_bytes()));
+    // Fails only on a bad database or scratch, which compile() ruled out.
+    hs_scan(db, reinterpret_cast<const char*>(s.data), size, 0, set_->scratch(worker_), on_match,
+            &m);
+  }
+  return m.first < set_->rules().size() ? set_->rules()[m.first].label_id : 0;
+}
+
+}  // namespace synwatch::signature
