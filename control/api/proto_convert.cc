@@ -1,5 +1,7 @@
 #include "control/api/proto_convert.h"
 
+#include "dataplane/signature/label_registry.h"
+
 namespace synwatch::control {
 
 v1::Perspective to_proto(session::Perspective p) {
@@ -118,6 +120,7 @@ void to_proto(const session::SessionEvent& in, v1::Session& out) {
     out.add_exporters(in.exporters[i].to_string());
   out.set_sampled(in.sampled);
   out.set_decided_ms(in.decided_ms);
+  if (in.label != 0) out.set_label(std::string(signature::LabelRegistry::instance().name(in.label)));
 }
 
 void to_proto(const TopFailed& in, v1::TopFailedResponse& out) {

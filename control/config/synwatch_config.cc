@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -390,15 +391,26 @@ void parse_metrics(const YAML::Node& n, control::MetricsConfig& m) {
   if (std::string problem = m.validate(); !problem.empty()) throw ConfigError{"metrics." + problem};
 }
 
-// A secret or certificate named by its path: the file's text, read now so that a
-// missing or unreadable file is a configuration error, not a failure at start.
-std::string read_file_setting(const YAML::Node& n, const std::string& field, bool trim) {
-  const std::string path = read_string(n, field);
+// The text of a file a setting names: a regular file of at most 16 MiB (not a device
+// or a pipe that never ends).
+std::string read_named_file(const std::string& path, const std::string& field) {
+  constexpr uintmax_t kMaxBytes = 16u << 20;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) fail(field, "cannot read '" + path + "'");
+  if (!std::filesystem::is_regular_file(path, ec)) fail(field, "'" + path + "' is not a regular file");
+  if (std::filesystem::file_size(path, ec) > kMaxBytes) fail(field, "'" + path + "' is larger than 16 MiB");
   std::ifstream in(path);
   if (!in) fail(field, "cannot read '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  std::string s = text.str();
+  return text.str();
+}
+
+// A secret or certificate named by its path: the file's text, read now so that a
+// missing or unreadable file is a configuration error, not a failure at start.
+std::string read_file_setting(const YAML::Node& n, const std::string& field, bool trim) {
+  const std::string path = read_string(n, field);
+  std::string s = read_named_file(path, field);
   if (trim) {
     const size_t first = s.find_first_not_of(" \t\r\n");
     s = first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
@@ -475,6 +487,7 @@ void parse_rules(const YAML::Node& v, const std::string& f, std::vector<signatur
   each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
     signature::SignatureRule r;
     parse_rule(item, fi, r);
+    r.where = fi.substr(fi.rfind("signatures.", 0) == 0 ? std::string("signatures.").size() : 0);
     out.push_back(std::move(r));
   });
 }
@@ -482,13 +495,10 @@ void parse_rules(const YAML::Node& v, const std::string& f, std::vector<signatur
 // A rule pack: a YAML file whose `rules:` list has the same form as signatures.rules.
 void parse_rule_file(const YAML::Node& n, const std::string& field, std::vector<signature::SignatureRule>& out) {
   const std::string path = read_string(n, field);
-  std::ifstream in(path);
-  if (!in) fail(field, "cannot read '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_named_file(path, field);
   const std::string where = field + " (" + path + ")";
   try {
-    const YAML::Node root = YAML::Load(text.str());
+    const YAML::Node root = YAML::Load(text);
     each_key(root, where, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
       if (key != "rules") return false;
       parse_rules(v, f, out);

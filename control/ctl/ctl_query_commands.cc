@@ -98,13 +98,14 @@ int sessions(const Call& c) {
   v1::LookupSessionsResponse r;
   if (!unary<v1::Sessions>(c, &v1::Sessions::Stub::LookupSessions, request, r)) return 1;
   if (c.options.json) return c.json(r), 0;
-  TextTable t({"decided", "client", "server", "state", "perspective", "failed", ">c2s pkts", ">s2c pkts", "exporters"});
+  TextTable t({"decided", "client", "server", "state", "perspective", "failed", ">c2s pkts", ">s2c pkts", "label",
+               "exporters"});
   for (const auto& s : r.sessions()) {
     std::string exporters;
     for (const auto& e : s.exporters()) exporters += (exporters.empty() ? "" : ",") + e;
     t.row({time_text(s.decided_ms()), endpoint(s.client(), s.client_port()), endpoint(s.server(), s.server_port()),
            s.state() + (s.sampled() ? " (sampled)" : ""), text_of(s.perspective()), s.failed() ? "yes" : "no",
-           n(s.c2s_packets()), n(s.s2c_packets()), exporters});
+           n(s.c2s_packets()), n(s.s2c_packets()), s.label().empty() ? "-" : s.label(), exporters});
   }
   if (t.empty()) std::fprintf(c.out, "no sessions of %s", words[1].c_str());
   else t.print(c.out);

@@ -94,6 +94,7 @@ class PipelineCollector : public prometheus::Collectable {
     add_exporters(stats, out);
     add_ports(out);
     add_sessions(out);
+    add_signatures(out);
     if (alerts_ != nullptr) add_alerts(out);
     if (sinks_ != nullptr) add_sinks(out);
     return out;
@@ -186,6 +187,18 @@ class PipelineCollector : public prometheus::Collectable {
                    labels(port, {{"queue", std::to_string(q.queue)}, {"worker", std::to_string(q.worker)}}));
     }
     for (MetricFamily* f : {&packets, &bytes, &dropped, &queue_packets}) out.push_back(std::move(*f));
+  }
+
+  // Per rule in force: as many series as rules (signatures.rules is bounded).
+  void add_signatures(std::vector<MetricFamily>& out) const {
+    const auto rules = pipeline_.signature_matches().rules();
+    if (rules.empty()) return;
+    MetricFamily matches{"synwatch_signature_matches_total",
+                         "Records whose payload or string field a signature rule matched, per rule "
+                         "(every rule that matched, not only the one whose label the record took).",
+                         MetricType::Counter, {}};
+    for (const auto& r : rules) add_sample(matches, double(r.matches), {{"rule", r.id}, {"label", r.label}});
+    out.push_back(std::move(matches));
   }
 
   void add_sessions(std::vector<MetricFamily>& out) const {

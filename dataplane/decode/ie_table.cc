@@ -3,7 +3,7 @@
 namespace synwatch::decode {
 namespace {
 
-enum class LengthRule : uint8_t { kUnsigned, kV4, kV6, kNtp };
+enum class LengthRule : uint8_t { kUnsigned, kV4, kV6, kNtp, kBytes };
 
 struct Element {
   FieldKind kind;
@@ -66,6 +66,13 @@ bool iana_element(uint16_t id, Element& e) {
     case 306: e = {K::kPacketSpace, R::kUnsigned}; return true;      // samplingPacketSpace
     case 309: e = {K::kSamplingSize, R::kUnsigned}; return true;     // samplingSize
     case 310: e = {K::kSamplingPopulation, R::kUnsigned}; return true;
+    case 96: e = {K::kApplicationName, R::kBytes}; return true;       // applicationName
+    case 313: e = {K::kIpHeaderSection, R::kBytes}; return true;      // ipHeaderPacketSection
+    case 314: e = {K::kIpPayloadSection, R::kBytes}; return true;     // ipPayloadPacketSection
+    case 315: e = {K::kDataLinkSection, R::kBytes}; return true;      // dataLinkFrameSection
+    case 460: e = {K::kHttpHost, R::kBytes}; return true;             // httpRequestHost
+    case 461: e = {K::kHttpUrl, R::kBytes}; return true;              // httpRequestTarget
+    case 468: e = {K::kHttpUserAgent, R::kBytes}; return true;        // httpUserAgent
     case 322: e = {K::kObservationSeconds, R::kUnsigned}; return true;
     case 323: e = {K::kObservationMillis, R::kUnsigned}; return true;
     default: return false;
@@ -91,6 +98,7 @@ bool length_fits(LengthRule rule, uint16_t length) {
     case LengthRule::kV4: return length == 4;
     case LengthRule::kV6: return length == 16;
     case LengthRule::kNtp: return length == 8;
+    case LengthRule::kBytes: return length >= 1;  // any, variable-length included
   }
   return false;
 }

@@ -2,6 +2,7 @@
 // lengths each may have. Everything else is skipped by its length.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace synwatch::decode {
@@ -28,8 +29,16 @@ enum class FieldKind : uint8_t {
   kSamplingInterval, kSamplerId, kSamplerRandomInterval, kSelectorId,
   kPacketInterval, kPacketSpace, kSamplingSize, kSamplingPopulation,
   kSystemInitMillis, kFirewallEvent,
+  // Bytes, not numbers (FieldValues::bytes): strings and packet sections that signatures
+  // scan. Keep them last: is_bytes_kind() relies on it.
+  kApplicationName, kHttpHost, kHttpUrl, kHttpUserAgent,
+  kIpHeaderSection, kIpPayloadSection, kDataLinkSection,
   kCount
 };
+inline constexpr FieldKind kFirstBytesKind = FieldKind::kApplicationName;
+inline constexpr size_t kBytesKindCount =
+    static_cast<size_t>(FieldKind::kCount) - static_cast<size_t>(kFirstBytesKind);
+constexpr bool is_bytes_kind(FieldKind k) { return k >= kFirstBytesKind && k < FieldKind::kCount; }
 static_assert(static_cast<int>(FieldKind::kCount) <= 64, "FieldValues uses a 64-bit presence mask");
 
 struct FieldSpec {

@@ -1,5 +1,7 @@
 #include "dataplane/decode/record_builder.h"
 
+#include "dataplane/decode/sampled_header.h"
+
 #include <algorithm>
 
 namespace synwatch::decode {
@@ -75,6 +77,11 @@ bool time_of(const FieldValues& f, const TimeKinds& k, const TimeBase& base, int
 // length, where the common widths are one load each.
 [[gnu::always_inline]] inline void store_field(FieldKind kind, const uint8_t* p, size_t length,
                                              FieldValues& out) {
+  if (is_bytes_kind(kind)) [[unlikely]] {
+    out.bytes[static_cast<size_t>(kind) - static_cast<size_t>(kFirstBytesKind)] = {
+        p, static_cast<uint16_t>(length)};
+    return;
+  }
   uint64_t& v = out.v[static_cast<size_t>(kind)];
   switch (length) {
     case 1: v = p[0]; break;
@@ -227,6 +234,30 @@ void derive_icmp_from_ports(FlowRecord& r) {
     r.icmp_code = static_cast<uint8_t>(r.dst_port);
   }
   r.has_icmp = true;
+}
+
+void add_scan_spans(const FieldValues& f, uint8_t proto, RecordSpans& spans) {
+  constexpr std::pair<FieldKind, ScanTarget> kStrings[] = {
+      {K::kApplicationName, ScanTarget::kApplicationName},
+      {K::kHttpHost, ScanTarget::kHttpHost},
+      {K::kHttpUrl, ScanTarget::kHttpUrl},
+      {K::kHttpUserAgent, ScanTarget::kHttpUserAgent},
+  };
+  for (const auto& [kind, target] : kStrings)
+    if (f.has(kind)) spans.add(target, f.bytes_of(kind).data, f.bytes_of(kind).size);
+  // One packet section is enough: they show the same packet from different depths.
+  FlowRecord scratch;  // the section's own addresses and ports: the record keeps its own
+  if (f.has(K::kDataLinkSection)) {
+    const auto b = f.bytes_of(K::kDataLinkSection);
+    parse_sampled_header(kSflowHeaderEthernet, b.data, b.size, scratch, spans);
+  } else if (f.has(K::kIpHeaderSection)) {
+    const auto b = f.bytes_of(K::kIpHeaderSection);
+    const uint32_t protocol = b.size > 0 && (b.data[0] >> 4) == 6 ? kSflowHeaderIpv6 : kSflowHeaderIpv4;
+    parse_sampled_header(protocol, b.data, b.size, scratch, spans);
+  } else if (f.has(K::kIpPayloadSection)) {
+    const auto b = f.bytes_of(K::kIpPayloadSection);
+    add_transport_payload(proto, b.data, b.size, spans);
+  }
 }
 
 }  // namespace synwatch::decode

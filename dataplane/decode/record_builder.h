@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/scan_span.h"
 #include "dataplane/decode/template_cache.h"
 #include "dataplane/wire/byte_cursor.h"
 
@@ -15,14 +16,29 @@ namespace synwatch::decode {
 // so nothing is cleared per record but the mask. IPv4 addresses are values like the
 // others (host order); IPv6 addresses have fields of their own.
 struct FieldValues {
+  struct Bytes {
+    const uint8_t* data;  // into the export packet being decoded
+    uint16_t size;
+  };
   uint64_t present = 0;
   IpAddress src6;
   IpAddress dst6;
   std::array<uint64_t, static_cast<size_t>(FieldKind::kCount)> v;
+  std::array<Bytes, kBytesKindCount> bytes;  // the byte kinds' values (is_bytes_kind)
 
   bool has(FieldKind k) const { return (present >> static_cast<unsigned>(k)) & 1; }
   uint64_t get(FieldKind k) const { return v[static_cast<size_t>(k)]; }
+  Bytes bytes_of(FieldKind k) const {
+    return bytes[static_cast<size_t>(k) - static_cast<size_t>(kFirstBytesKind)];
+  }
+  // Any of the byte kinds present.
+  bool has_bytes() const { return (present >> static_cast<unsigned>(kFirstBytesKind)) != 0; }
 };
+
+// The spans of `f` that signatures scan: string fields as they are; packet sections
+// (ipHeaderPacketSection, ipPayloadPacketSection, dataLinkFrameSection) as the transport
+// payload they hold, found as in an sFlow raw header. `proto` is the record's.
+void add_scan_spans(const FieldValues& f, uint8_t proto, RecordSpans& spans);
 
 // Reads one record laid out by `tmpl`. False when a variable-length field runs past the end.
 bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out);

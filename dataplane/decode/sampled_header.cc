@@ -81,6 +81,13 @@ SampledHeader ipv6(ByteCursor c, FlowRecord& r, RecordSpans& spans) {
 
 }  // namespace
 
+void add_transport_payload(uint8_t proto, const uint8_t* data, size_t size, RecordSpans& spans) {
+  if (proto != kTcp && proto != kUdp) return;
+  FlowRecord scratch;
+  scratch.proto = proto;
+  transport(ByteCursor(data, size), scratch, spans);
+}
+
 SampledHeader parse_sampled_header(uint32_t header_protocol, const uint8_t* data, size_t size,
                                    FlowRecord& r, RecordSpans& spans) {
   ByteCursor c(data, size);

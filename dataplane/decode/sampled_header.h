@@ -30,4 +30,8 @@ enum class SampledHeader : uint8_t {
 SampledHeader parse_sampled_header(uint32_t header_protocol, const uint8_t* data, size_t size,
                                    FlowRecord& r, RecordSpans& spans);
 
+// Adds the payload after the TCP or UDP header at `data` (an IP payload: the transport
+// header first) to `spans`; nothing for other protocols or when none is left.
+void add_transport_payload(uint8_t proto, const uint8_t* data, size_t size, RecordSpans& spans);
+
 }  // namespace synwatch::decode

@@ -23,8 +23,7 @@ void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
   tmpl_.min_record_length += variable ? 1u : spec.length;
   tmpl_.variable_length |= variable;
   if (kind != FieldKind::kSkip && tmpl_.value_count < kMaxTemplateOps) {
-    tmpl_.values[tmpl_.value_count++] = {static_cast<uint16_t>(offset),
-                                         static_cast<uint8_t>(spec.length), kind};
+    tmpl_.values[tmpl_.value_count++] = {static_cast<uint16_t>(offset), spec.length, kind};
     tmpl_.present |= uint64_t{1} << static_cast<unsigned>(kind);
   }
 

@@ -26,7 +26,7 @@ struct FieldOp {
 // variable-length fields: such records are read at fixed offsets, in one pass.
 struct ValueOp {
   uint16_t offset = 0;
-  uint8_t length = 0;  // 1..8, or 16 (IPv6 addresses): classify_field checked it
+  uint16_t length = 0;  // 1..8, 16 (IPv6 addresses), any for byte kinds: classify_field checked it
   FieldKind kind = FieldKind::kSkip;
 };
 

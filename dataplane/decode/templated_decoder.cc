@@ -315,6 +315,12 @@ void TemplatedDecoder::decode_records(PacketScope& scope, Message& m, const Temp
     if (rate == 0 && sampler_id_of(fields_, sampler)) rate = d.sampler_rate(sampler);
     if (rate == 0) rate = d.default_sampling;
     r.sampling = rate == 0 ? 1 : rate;
+    if (fields_.has_bytes()) [[unlikely]] {
+      RecordSpans spans;
+      add_scan_spans(fields_, r.proto, spans);
+      if (!scope.emit(r, spans)) return;
+      continue;
+    }
     if (!scope.emit(r)) return;
   }
 }

@@ -14,6 +14,7 @@ Pipeline::Pipeline(uint32_t workers, const decode::DecoderConfig& decoder,
     : count_(workers),
       per_worker_(sessions.share(workers)),
       live_(std::make_unique<LiveSettings>(sessions, decoder, std::move(signatures))) {
+  signature_matches_.hold(live_->signatures);
   const bool detect = detection != nullptr && detection->enabled;
   if (detect) {
     detect_share_ = detection->share(workers);
@@ -43,6 +44,7 @@ std::string Pipeline::switch_live_settings(std::unique_ptr<LiveSettings> next, s
       return "worker " + std::to_string(i) + " has not taken the last changes yet; nothing was applied";
   for (const auto& w : workers_)
     if (!w->sessions_finished()) w->post_settings(next.get());  // room: checked above, one producer
+  signature_matches_.hold(next->signatures);
   retired_.push_back(std::move(live_));
   live_ = std::move(next);
   const auto deadline = std::chrono::steady_clock::now() + settle;
@@ -59,6 +61,11 @@ void Pipeline::free_settings_no_worker_uses() {
   for (const auto& w : workers_)
     if (!w->sessions_finished()) oldest = std::min(oldest, w->settings_generation());
   std::erase_if(retired_, [oldest](const std::unique_ptr<LiveSettings>& s) { return s->generation < oldest; });
+  signature_matches_.release_unused([this](const signature::SignatureSet* set) {
+    return live_->signatures.get() == set ||
+           std::any_of(retired_.begin(), retired_.end(),
+                       [set](const std::unique_ptr<LiveSettings>& s) { return s->signatures.get() == set; });
+  });
 }
 
 int64_t Pipeline::final_watermark() const {

@@ -24,6 +24,7 @@
 #include "dataplane/pipeline/spsc_ring.h"
 #include "dataplane/pipeline/worker_stats.h"
 #include "dataplane/session/session_table.h"
+#include "dataplane/signature/match_tally.h"
 #include "dataplane/signature/scan_stage.h"
 #include "dataplane/signature/signature_scanner.h"
 #include "dataplane/wire/packet_view.h"
@@ -75,8 +76,11 @@ class Pipeline {
   // was posted. Waits up to `settle` for the workers to take it, to free what they left.
   std::string switch_live_settings(std::unique_ptr<LiveSettings> next,
                                    std::chrono::milliseconds settle = std::chrono::milliseconds(1000));
-  // The settings the workers run (or are about to: posted, not yet taken).
+  // The settings the workers run (or are about to: posted, not yet taken). The control
+  // thread that switches them only.
   const LiveSettings& live_settings() const { return *live_; }
+  // Signature matches per rule since start, across rule sets (any thread).
+  const signature::MatchTally& signature_matches() const { return signature_matches_; }
 
   // The NIC ports' counters, for the control plane: the DPDK input sets a reader while
   // its ports run and clears it before they stop; empty without one (kernel sockets).
@@ -97,6 +101,7 @@ class Pipeline {
   session::SessionConfig per_worker_;
   std::unique_ptr<LiveSettings> live_;
   std::vector<std::unique_ptr<LiveSettings>> retired_;  // until every worker has moved past
+  signature::MatchTally signature_matches_;
   std::mutex switching_;
   mutable std::mutex port_stats_mutex_;
   PortStatsReader port_stats_;

@@ -29,7 +29,7 @@ std::string SignatureConfig::validate() const {
   std::unordered_set<std::string> ids;
   for (size_t i = 0; i < rules.size(); ++i) {
     const SignatureRule& r = rules[i];
-    const std::string at = "rules[" + std::to_string(i) + "]";
+    const std::string at = r.where.empty() ? "rules[" + std::to_string(i) + "]" : r.where;
     if (std::string problem = check_name(r.id); !problem.empty()) return at + ".id: " + problem;
     const std::string named = at + " (" + r.id + ")";
     if (!ids.insert(r.id).second) return named + ".id: used by an earlier rule";

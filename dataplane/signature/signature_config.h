@@ -30,6 +30,9 @@ struct SignatureRule {
   bool dotall = false;
   bool multiline = false;
   std::string label;  // what a match says the record was
+  // Where the rule was written, for errors: "rules[3]", "rule_files[0] (FILE).rules[3]";
+  // "" gives "rules[INDEX]".
+  std::string where;
 
   bool operator==(const SignatureRule&) const = default;
 };

@@ -17,7 +17,7 @@ unsigned flags_of(const SignatureRule& r) {
 }
 
 std::string rule_name(size_t index, const SignatureRule& r) {
-  return "rules[" + std::to_string(index) + "] (" + r.id + ")";
+  return (r.where.empty() ? "rules[" + std::to_string(index) + "]" : r.where) + " (" + r.id + ")";
 }
 
 }  // namespace

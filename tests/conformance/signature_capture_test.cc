@@ -106,7 +106,7 @@ TEST_P(SignatureCaptures, SessionsCarryTheLabelsTheirPacketsSay) {
   signature::SignatureConfig config;
   for (const auto& r : kRules)
     config.rules.push_back(
-        {r.id, r.expression, decode::ScanTarget::kPayload, false, false, false, r.label});
+        {r.id, r.expression, decode::ScanTarget::kPayload, false, false, false, r.label, ""});
   std::string error;
   auto set = signature::SignatureSet::compile(config, 1, error, true);
   ASSERT_NE(set, nullptr) << error;

@@ -336,6 +336,11 @@ TEST(ApiEndToEnd, SignaturesChangeWhileReceivingLoseNothing) {
     ++applied;
   }
   std::this_thread::sleep_for(300ms);
+  // The API's session lookup carries the labels too.
+  const auto looked_up = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "--json", "--limit", "1000",
+                                               "sessions", "198.51.100.10"});
+  EXPECT_TRUE(std::regex_search(looked_up.out, std::regex(R"re("label": ?"(ssh-a|http-a|http-b)")re")))
+      << looked_up.out << looked_up.err;
   ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
   EXPECT_NE(daemon.summary().find("configuration version " + std::to_string(applied + 1) + " (etag"), std::string::npos)
       << "the refused text did not count: " << daemon.summary();

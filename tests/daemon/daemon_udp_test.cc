@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -272,6 +273,42 @@ TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
   const auto check = testing::run_program({"/bin/sh", "-c", "promtool check metrics < " + (dir / "metrics.txt").string()});
   EXPECT_EQ(check.status, 0) << check.out << check.err;
   EXPECT_EQ(check.out + check.err, "") << "promtool found problems";
+}
+
+// Signature matches per rule: as many as the records the offline replay labels with
+// that rule's label (the two rules never match the same record).
+TEST(Metrics, SignatureMatchesPerRule) {
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-pmacct-sflow.pcap";
+  const fs::path config = testing::scratch_dir("metrics-signatures") / "synwatch.yaml";
+  std::ofstream(config) << "signatures:\n  rules:\n"
+                        << "    - {id: ssh, expression: '^SSH-2\\.0-', target: payload, label: ssh-m}\n"
+                        << "    - {id: http, expression: '^(GET /|HTTP/1\\.)', target: payload, label: http-m}\n";
+  std::map<std::string, double> expected;
+  const auto records = testing::run_program(
+      {SYNWATCH_REPLAY_BINARY, "--emit", "records", "-q", "--config", config.string(), capture.string()});
+  ASSERT_EQ(records.status, 0) << records.err;
+  for (const auto& line : testing::sorted_lines(records.out)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("label")) ++expected[j["label"].get<std::string>()];
+  }
+  ASSERT_GT(expected["ssh-m"], 0);
+  ASSERT_GT(expected["http-m"], 0);
+
+  UdpDaemon daemon(test_port(6), 2, {"--config", config.string(), "--metrics-listen", "127.0.0.1:0"});
+  const uint16_t port = metrics_port(daemon);
+  ASSERT_NE(port, 0) << daemon.summary();
+  send_capture(capture, test_port(6));
+  std::this_thread::sleep_for(500ms);
+  const std::string metrics = http_get(port, "/metrics");
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
+  EXPECT_EQ(series_sum(metrics, "synwatch_signature_matches_total{rule=\"ssh\",label=\"ssh-m\"}").first,
+            expected["ssh-m"])
+      << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_signature_matches_total{rule=\"http\",label=\"http-m\"}").first,
+            expected["http-m"])
+      << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_signature_matches_total").second, 2) << metrics;
 }
 
 // A real Prometheus server (Debian package prometheus) with the project's rules scrapes

@@ -4,14 +4,17 @@
 // waits to be scanned.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "control/config/synwatch_config.h"
 #include "dataplane/signature/label_registry.h"
+#include "dataplane/signature/match_tally.h"
 #include "dataplane/signature/scan_stage.h"
 #include "dataplane/signature/signature_scanner.h"
 #include "dataplane/signature/signature_set.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
 namespace synwatch::signature {
@@ -84,6 +87,8 @@ TEST(SignatureConfig, EveryMistakeNamesTheRuleAndTheReason) {
        "signatures.scan_bytes: 8 is outside 16..4096"},
       {"a rule file that is not there", "signatures:\n  rule_files: [/nonexistent/rules.yaml]\n",
        "signatures.rule_files[0]: cannot read '/nonexistent/rules.yaml'"},
+      {"a rule file that never ends", "signatures:\n  rule_files: [/dev/zero]\n",
+       "signatures.rule_files[0]: '/dev/zero' is not a regular file"},
   };
   for (const auto& c : cases) {
     config::SynwatchConfig cfg;
@@ -100,6 +105,19 @@ TEST(SignatureConfig, EveryMistakeNamesTheRuleAndTheReason) {
         << c.description << ": a refused text changes nothing";
     EXPECT_EQ(cfg.signatures.rules[0].id, "before") << c.description;
   }
+}
+
+TEST(SignatureConfig, AMistakeInARuleFileNamesTheFileAndTheRule) {
+  const auto file = testing::scratch_dir("signature-rule-file") / "rules.yaml";
+  std::ofstream(file) << "rules:\n  - {id: ok, expression: 'a', target: payload, label: a}\n"
+                      << "  - {id: no-label, expression: 'b', target: payload}\n";
+  config::SynwatchConfig cfg;
+  EXPECT_EQ(config::parse_config("signatures:\n  rule_files: [" + file.string() + "]\n", cfg),
+            "signatures.rule_files[0] (" + file.string() + ").rules[1] (no-label).label: missing");
+  std::ofstream(file) << "rule: []\n";
+  EXPECT_EQ(config::parse_config("signatures:\n  rule_files: [" + file.string() + "]\n", cfg),
+            "signatures.rule_files[0] (" + file.string() + ").rule: unknown setting");
+  EXPECT_TRUE(cfg.signatures.rules.empty());
 }
 
 TEST(SignatureConfig, ShippedPackLoadsAfterInlineRules) {
@@ -201,6 +219,44 @@ TEST(LabelRegistry, NamesStayAndRanksFollowTheRuleSetInUse) {
   ASSERT_NE(SignatureSet::compile(config, 1, error, true), nullptr);
   EXPECT_TRUE(registry.better(proto, tool)) << "a label no rule gives any more ranks last";
   EXPECT_EQ(label_name(tool), "rank-tool");
+}
+
+// Reloads: a rule kept from one set to the next keeps counting up; a rule no set in use
+// has any more is forgotten.
+TEST(MatchTally, RulesKeptAcrossReloadsKeepCounting) {
+  std::string error;
+  SignatureConfig first, second;
+  first.rules = {rule("kept", "^GET ", "tally-http"), rule("dropped", "^SSH-", "tally-ssh")};
+  second.rules = {rule("kept", "^GET ", "tally-http")};
+  auto a = SignatureSet::compile(first, 1, error, true);
+  auto b = SignatureSet::compile(second, 1, error, true);
+  ASSERT_TRUE(a && b) << error;
+  MatchTally tally;
+  tally.hold(a);
+  SignatureScanner scanner;
+  scanner.use(a.get(), 0);
+  for (int i = 0; i < 3; ++i) scanner.scan(spans_of(ScanTarget::kPayload, "GET / HTTP/1.0"));
+  scanner.scan(spans_of(ScanTarget::kPayload, "SSH-2.0-x"));
+
+  tally.hold(b);  // the reload: both in use until every worker has moved
+  tally.hold(b);
+  scanner.use(b.get(), 0);
+  scanner.scan(spans_of(ScanTarget::kPayload, "GET /x HTTP/1.0"));
+  auto rules = tally.rules();
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].id, "dropped");
+  EXPECT_EQ(rules[0].matches, 1u);
+  EXPECT_EQ(rules[1].id, "kept");
+  EXPECT_EQ(rules[1].matches, 4u);
+
+  tally.release_unused([&](const SignatureSet* set) { return set == b.get(); });
+  rules = tally.rules();
+  ASSERT_EQ(rules.size(), 1u) << "the dropped rule is forgotten";
+  EXPECT_EQ(rules[0].id, "kept");
+  EXPECT_EQ(rules[0].label, "tally-http");
+  EXPECT_EQ(rules[0].matches, 4u) << "the old set's 3 folded in, the new set's 1 read live";
+  scanner.scan(spans_of(ScanTarget::kPayload, "GET /y HTTP/1.0"));
+  EXPECT_EQ(tally.rules()[0].matches, 5u);
 }
 
 TEST(ScanStage, ReleasesTheBurstInOrderWithLabels) {

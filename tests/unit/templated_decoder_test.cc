@@ -262,6 +262,51 @@ TEST(Ipfix, VariableLengthAndEnterpriseFieldsAreSkippedSafely) {
   EXPECT_EQ(h.count(DecodeCounter::record_truncated), 0u);
 }
 
+std::vector<uint8_t> bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
+
+// What signatures scan in IPFIX: string fields as sent, packet sections as the transport
+// payload they hold (after the TCP header, options and all), variable length or fixed.
+TEST(Ipfix, StringFieldsAndPacketSectionsAreOfferedForScanning) {
+  const auto http = bytes_of("GET / HTTP/1.1\r\n");
+  auto tcp_segment = [](uint8_t option_words, const std::vector<uint8_t>& payload) {
+    Bytes b;
+    b.u16(40000).u16(80).u32(1).u32(0).u8(static_cast<uint8_t>((5 + option_words) << 4)).u8(0x18).u16(1024)
+        .u32(0).zeros(size_t{option_words} * 4).raw(payload);
+    return b.data;
+  };
+  DecodeHarness h;
+  auto recs = h.feed(IpfixPacket()
+      .template_set(256, {{8, 4}, {12, 4}, {4, 1}, {96, 0xffff}, {468, 0xffff}, {314, 0xffff}})
+      .template_set(257, {{8, 4}, {12, 4}, {4, 1}, {460, 16}, {315, 70}})
+      .data_set(256, Bytes().ipv4("10.0.0.1").ipv4("10.0.0.2").u8(6).varlen(bytes_of("ssh"))
+                         .varlen(bytes_of("Mozilla/5.0 zgrab/0.x")).varlen(tcp_segment(3, http)))
+      .data_set(257, Bytes().ipv4("10.0.0.3").ipv4("10.0.0.4").u8(6).raw(bytes_of(std::string_view("www.example.com\0", 16)))
+                         .raw([&] {
+                           auto frame = testing::FrameBuilder().ipv4("10.0.0.3", "10.0.0.4", 6, 1500)
+                                            .tcp(40000, 80, 0x18).payload("GET /").build();
+                           frame.resize(70, 0);
+                           return frame;
+                         }()))
+      .build());
+  ASSERT_EQ(recs.size(), 2u);
+  ASSERT_EQ(h.spans.size(), 2u);
+  const auto& a = h.spans[0];
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].target, ScanTarget::kApplicationName);
+  EXPECT_EQ(a[0].bytes, "ssh");
+  EXPECT_EQ(a[1].target, ScanTarget::kHttpUserAgent);
+  EXPECT_EQ(a[1].bytes, "Mozilla/5.0 zgrab/0.x");
+  EXPECT_EQ(a[2].target, ScanTarget::kPayload);
+  EXPECT_EQ(a[2].bytes, "GET / HTTP/1.1\r\n") << "ipPayloadPacketSection: after the TCP header and options";
+  const auto& b = h.spans[1];
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].target, ScanTarget::kHttpHost);
+  EXPECT_EQ(b[0].bytes, std::string("www.example.com\0", 16));
+  EXPECT_EQ(b[1].target, ScanTarget::kPayload);
+  EXPECT_EQ(b[1].bytes.substr(0, 5), "GET /") << "dataLinkFrameSection: after Ethernet, IPv4 and TCP";
+  EXPECT_EQ(recs[1].src.to_string(), "10.0.0.3") << "the section never overrides the record's own fields";
+}
+
 TEST(Ipfix, VariableLengthFieldPastTheSetEndStopsTheSet) {
   DecodeHarness h;
   auto recs = h.feed(IpfixPacket().template_set(256, {{8, 4}, {12, 4}, {96, 0xffff}})
