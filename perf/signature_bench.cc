@@ -93,33 +93,21 @@ class WorkerLikeSink : public decode::RecordSink {
   explicit WorkerLikeSink(bool scan) {
     if (scan) scanner_.use(pack().get(), 0);
   }
-  void on_record(const decode::FlowRecord& r) override {
-    if (stage_.active())
-      stage(r, nullptr);
-    else
-      route(r);
-  }
+  void on_record(const decode::FlowRecord& r) override { stage_.take(r, nullptr, scanner_, route_); }
   void on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& s) override {
-    if (scanner_.active())
-      stage(r, &s);
-    else
-      route(r);
+    stage_.take(r, &s, scanner_, route_);
   }
-  void end_burst() {
-    if (stage_.active())
-      stage_.release(scanner_, [this](const decode::FlowRecord& r) { route(r); });
-  }
+  void end_burst() { stage_.end_burst(scanner_, route_); }
   uint64_t sum = 0;
 
  private:
-  void stage(const decode::FlowRecord& r, const decode::RecordSpans* s) {
-    if (stage_.add(r, s, scanner_.scan_bytes())) return;
-    end_burst();
-    (void)stage_.add(r, s, scanner_.scan_bytes());
-  }
-  void route(const decode::FlowRecord& r) { sum += r.dst_port + r.label; }
+  struct Route {
+    uint64_t* sum;
+    void operator()(const decode::FlowRecord& r) const { *sum += r.dst_port + r.label; }
+  };
   signature::SignatureScanner scanner_;
   signature::ScanStage stage_;
+  Route route_{&sum};
 };
 
 void BM_SflowDecode(benchmark::State& state) {

@@ -1,8 +1,8 @@
 #include "dataplane/decode/record_builder.h"
 
-#include "dataplane/decode/sampled_header.h"
-
 #include <algorithm>
+
+#include "dataplane/decode/sampled_header.h"
 
 namespace synwatch::decode {
 namespace {
@@ -252,8 +252,8 @@ void add_scan_spans(const FieldValues& f, uint8_t proto, RecordSpans& spans) {
     parse_sampled_header(kSflowHeaderEthernet, b.data, b.size, scratch, spans);
   } else if (f.has(K::kIpHeaderSection)) {
     const auto b = f.bytes_of(K::kIpHeaderSection);
-    const uint32_t protocol = b.size > 0 && (b.data[0] >> 4) == 6 ? kSflowHeaderIpv6 : kSflowHeaderIpv4;
-    parse_sampled_header(protocol, b.data, b.size, scratch, spans);
+    const bool v6 = b.size > 0 && (b.data[0] >> 4) == 6;
+    parse_sampled_header(v6 ? kSflowHeaderIpv6 : kSflowHeaderIpv4, b.data, b.size, scratch, spans);
   } else if (f.has(K::kIpPayloadSection)) {
     const auto b = f.bytes_of(K::kIpPayloadSection);
     add_transport_payload(proto, b.data, b.size, spans);

@@ -114,25 +114,14 @@ void Worker::on_datagram(const decode::ExportContext& ctx, const uint8_t* payloa
   decoder_.decode(ctx, payload, size, *this);
 }
 
-// Once a record of the burst waits to be scanned, the rest of the burst waits behind it.
+// Once a record of the burst waits to be scanned, the rest of the burst waits behind it
+// (scan_stage.h).
 void Worker::on_record(const decode::FlowRecord& r) {
-  if (stage_.active()) stage(r, nullptr);
-  else route(r);
+  stage_.take(r, nullptr, scanner_, [this](const decode::FlowRecord& x) { route(x); });
 }
 
 void Worker::on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& spans) {
-  if (scanner_.active()) stage(r, &spans);
-  else route(r);
-}
-
-void Worker::stage(const decode::FlowRecord& r, const decode::RecordSpans* spans) {
-  if (stage_.add(r, spans, scanner_.scan_bytes())) return;
-  release_stage();
-  (void)stage_.add(r, spans, scanner_.scan_bytes());  // an empty stage has room
-}
-
-void Worker::release_stage() {
-  stage_.release(scanner_, [this](const decode::FlowRecord& r) { route(r); });
+  stage_.take(r, &spans, scanner_, [this](const decode::FlowRecord& x) { route(x); });
 }
 
 void Worker::route(const decode::FlowRecord& r) {
@@ -203,7 +192,7 @@ void Worker::flush_outgoing(bool wait_for_room) {
 }
 
 void Worker::end_burst() {
-  if (stage_.active()) release_stage();
+  stage_.end_burst(scanner_, [this](const decode::FlowRecord& r) { route(r); });
   flush_outgoing(finishing_ || lossless_);
   if (!local_.empty()) join_local();
 }

@@ -177,9 +177,7 @@ class Worker : private decode::RecordSink, private session::SessionSink {
  private:
   void on_record(const decode::FlowRecord& r) override;
   void on_record_with_spans(const decode::FlowRecord& r, const decode::RecordSpans& spans) override;
-  void stage(const decode::FlowRecord& r, const decode::RecordSpans* spans);
-  void release_stage();
-  void route(const decode::FlowRecord& r);
+  void route(const decode::FlowRecord& r);  // to this worker's table or another's
   void on_session(const session::SessionEvent& e) override;
   void flush_outgoing(bool wait_for_room);
   void join_local();

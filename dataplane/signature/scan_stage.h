@@ -54,6 +54,26 @@ class ScanStage {
     return true;
   }
 
+  // The way a worker takes its records, each in turn: to `route` at once, unless it has
+  // spans to scan (and `scanner` is active) or an earlier record of the burst is held;
+  // then it is held too, released early only when the stage is full.
+  template <typename Route>
+  void take(const decode::FlowRecord& r, const decode::RecordSpans* spans, SignatureScanner& scanner,
+            Route&& route) {
+    if (!active() && (spans == nullptr || !scanner.active())) {
+      route(r);
+      return;
+    }
+    if (add(r, spans, scanner.scan_bytes())) return;
+    release(scanner, route);
+    (void)add(r, spans, scanner.scan_bytes());  // an empty stage has room
+  }
+  // The burst ended: everything held is scanned and routed.
+  template <typename Route>
+  void end_burst(SignatureScanner& scanner, Route&& route) {
+    if (active()) release(scanner, route);
+  }
+
   // Labels every held record that has spans, then hands each to `route` in order.
   template <typename Route>
   void release(SignatureScanner& scanner, Route&& route) {
