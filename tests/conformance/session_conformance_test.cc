@@ -22,13 +22,8 @@ namespace synwatch {
 namespace {
 
 namespace fs = std::filesystem;
-using Endpoint = std::pair<std::string, uint16_t>;
-using TupleKey = std::pair<Endpoint, Endpoint>;
-
-TupleKey tuple_of(const std::string& a, uint16_t ap, const std::string& b, uint16_t bp) {
-  Endpoint x{a, ap}, y{b, bp};
-  return x < y ? TupleKey{x, y} : TupleKey{y, x};
-}
+using testing::TupleKey;
+using testing::tuple_of;
 
 class Collect : public session::SessionSink {
  public:

@@ -18,18 +18,14 @@
 #include "dataplane/signature/label_registry.h"
 #include "dataplane/signature/labelling_sink.h"
 #include "tests/support/test_data.h"
+#include "tests/support/truth.h"
 
 namespace synwatch {
 namespace {
 
 namespace fs = std::filesystem;
-using Endpoint = std::pair<std::string, uint16_t>;
-using TupleKey = std::pair<Endpoint, Endpoint>;
-
-TupleKey tuple_of(const std::string& a, uint16_t ap, const std::string& b, uint16_t bp) {
-  Endpoint x{a, ap}, y{b, bp};
-  return x < y ? TupleKey{x, y} : TupleKey{y, x};
-}
+using testing::TupleKey;
+using testing::tuple_of;
 
 // The rules, in order: a tool's client banner before the protocols.
 struct TestRule {

@@ -254,6 +254,23 @@ TEST(ApiEndToEnd, SighupSwitchesTheWorkersAddressPlan) {
   for (const auto& line : sessions) EXPECT_EQ(nlohmann::json::parse(line)["perspective"], "private") << line;
 }
 
+// Sends `datagrams` to `port` `chunk` at a time; after each chunk, `synwatchctl config
+// apply` of the next of `files` in turn. Returns how many changes were applied.
+int send_applying(const std::vector<testing::CapturedDatagram>& datagrams, size_t chunk, uint16_t port,
+                  const std::string& api, const std::vector<fs::path>& files) {
+  int applied = 0;
+  for (size_t at = 0; at < datagrams.size(); at += chunk) {
+    const size_t end = std::min(at + chunk, datagrams.size());
+    testing::send_datagrams({datagrams.begin() + static_cast<ptrdiff_t>(at), datagrams.begin() + static_cast<ptrdiff_t>(end)},
+                            port);
+    const auto r = testing::run_program(
+        {SYNWATCHCTL_BINARY, "--server", api, "config", "apply", files[applied % files.size()].string()});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    ++applied;
+  }
+  return applied;
+}
+
 // Changes applied while export datagrams arrive lose none of them: the capture is sent
 // in chunks, and between two chunks `synwatchctl config apply` switches the workers'
 // address plan and a detector's threshold back and forth. Every session of the offline
@@ -269,16 +286,7 @@ TEST(ApiEndToEnd, ChangesAppliedWhileReceivingLoseNothing) {
   fs::copy_file(a, config);
   const std::string api = "127.0.0.1:" + std::to_string(testing::test_port(3) + 1);
   testing::UdpDaemon daemon(testing::test_port(3), 2, {"--config", config.string(), "--api-listen", api, "--metrics-listen", ""});
-  int applied = 0;
-  const size_t chunk = 10;
-  for (size_t at = 0; at < datagrams.size(); at += chunk) {
-    const size_t end = std::min(at + chunk, datagrams.size());
-    testing::send_datagrams({datagrams.begin() + static_cast<ptrdiff_t>(at), datagrams.begin() + static_cast<ptrdiff_t>(end)},
-                            testing::test_port(3));
-    const auto r = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "config", "apply", (applied % 2 ? a : b).string()});
-    EXPECT_EQ(r.status, 0) << r.out << r.err;
-    ++applied;
-  }
+  const int applied = send_applying(datagrams, 10, testing::test_port(3), api, {b, a});
   std::this_thread::sleep_for(300ms);
   ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
   EXPECT_NE(daemon.summary().find("configuration version " + std::to_string(applied + 1) + " (etag"), std::string::npos)
@@ -324,17 +332,7 @@ TEST(ApiEndToEnd, SignaturesChangeWhileReceivingLoseNothing) {
   EXPECT_NE((refused.out + refused.err).find("signatures.rules[0] (bad).expression: Missing close parenthesis"),
             std::string::npos)
       << refused.out << refused.err;
-  int applied = 0;
-  const size_t chunk = 40;
-  for (size_t at = 0; at < datagrams.size(); at += chunk) {
-    const size_t end = std::min(at + chunk, datagrams.size());
-    testing::send_datagrams({datagrams.begin() + static_cast<ptrdiff_t>(at), datagrams.begin() + static_cast<ptrdiff_t>(end)},
-                            testing::test_port(5));
-    const auto r = testing::run_program(
-        {SYNWATCHCTL_BINARY, "--server", api, "config", "apply", sets[(applied + 1) % 3].string()});
-    EXPECT_EQ(r.status, 0) << r.out << r.err;
-    ++applied;
-  }
+  const int applied = send_applying(datagrams, 40, testing::test_port(5), api, {sets[1], sets[2], sets[0]});
   std::this_thread::sleep_for(300ms);
   // The API's session lookup carries the labels too.
   const auto looked_up = testing::run_program({SYNWATCHCTL_BINARY, "--server", api, "--json", "--limit", "1000",

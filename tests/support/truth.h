@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace synwatch::testing {
@@ -22,5 +24,14 @@ struct Truth {
 };
 
 bool load_truth(const std::filesystem::path& path, Truth& out, std::string& error);
+
+// A TCP connection's 5-tuple with its two ends in a fixed order (the lower first), so
+// either direction finds it: how truth and sessions are matched.
+using Endpoint = std::pair<std::string, uint16_t>;
+using TupleKey = std::pair<Endpoint, Endpoint>;
+inline TupleKey tuple_of(const std::string& a, uint16_t ap, const std::string& b, uint16_t bp) {
+  Endpoint x{a, ap}, y{b, bp};
+  return x < y ? TupleKey{x, y} : TupleKey{y, x};
+}
 
 }  // namespace synwatch::testing
