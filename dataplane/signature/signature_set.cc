@@ -32,22 +32,7 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
   std::shared_ptr<SignatureSet> set(new SignatureSet());
   set->scan_bytes_ = config.scan_bytes;
   set->workers_ = workers;
-  for (size_t i = 0; i < config.rules.size(); ++i) {
-    const SignatureRule& r = config.rules[i];
-    CompiledRule c{r.id, r.label, 0, r.target};
-    if (register_labels && (c.label_id = LabelRegistry::instance().intern(r.label)) == 0) {
-      error = rule_name(i, r) + ".label: more than " + std::to_string(LabelRegistry::kCapacity) +
-              " distinct labels since the daemon started (a restart frees them)";
-      return nullptr;
-    }
-    set->rules_.push_back(std::move(c));
-  }
-  if (register_labels) {
-    std::vector<std::pair<uint16_t, uint32_t>> ranks;
-    for (size_t i = 0; i < set->rules_.size(); ++i)
-      ranks.emplace_back(set->rules_[i].label_id, static_cast<uint32_t>(i));
-    LabelRegistry::instance().set_ranks(ranks);
-  }
+  for (const SignatureRule& r : config.rules) set->rules_.push_back({r.id, r.label, 0, r.target});
 
   for (size_t t = 0; t < decode::kScanTargetCount; ++t) {
     std::vector<const char*> expressions;
@@ -97,6 +82,21 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
       }
       set->scratch_.push_back(clone);
     }
+  }
+  // Last, once nothing can fail for want of memory or a bad expression: a refused set
+  // leaves the registry as it was.
+  if (register_labels) {
+    std::vector<std::pair<uint16_t, uint32_t>> ranks;
+    for (size_t i = 0; i < set->rules_.size(); ++i) {
+      CompiledRule& c = set->rules_[i];
+      if ((c.label_id = LabelRegistry::instance().intern(c.label)) == 0) {
+        error = rule_name(i, config.rules[i]) + ".label: more than " + std::to_string(LabelRegistry::kCapacity) +
+                " distinct labels since the daemon started (a restart frees them)";
+        return nullptr;
+      }
+      ranks.emplace_back(c.label_id, static_cast<uint32_t>(i));
+    }
+    LabelRegistry::instance().set_ranks(ranks);
   }
   set->lines_per_worker_ = (set->rules_.size() + 7) / 8;
   set->matches_ = std::make_unique<CounterLine[]>(set->lines_per_worker_ * workers);
