@@ -50,6 +50,8 @@ void to_proto(const StoredAlert& in, v1::Alert& out) {
   out.set_status(to_proto(a.status));
   out.set_summary(a.summary);
   out.set_evidence_json(a.evidence);
+  for (const auto& [label, sessions] : a.labels)
+    (*out.mutable_labels())[std::string(signature::LabelRegistry::instance().name(label))] = sessions;
 }
 
 void to_proto(const pipeline::ExporterSummary& in, uint32_t worker, v1::Exporter& out) {

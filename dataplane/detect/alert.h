@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dataplane/session/perspective.h"
@@ -47,6 +48,9 @@ struct Alert {
   AlertStatus status = AlertStatus::kOpen;
   std::string summary;
   std::string evidence;  // a JSON object
+  // Signature labels of the sessions behind it (the source's as client, else the target
+  // service's), most frequent first: LabelRegistry numbers and session counts.
+  std::vector<std::pair<uint16_t, uint32_t>> labels;
 };
 
 class AlertSink {

@@ -42,6 +42,7 @@ void AlertBook::raise(Alert draft, uint32_t hold_intervals) {
     draft.id = s->last.id;
     draft.start_ms = std::min(draft.start_ms, s->last.start_ms);
     draft.status = AlertStatus::kUpdate;
+    if (draft.labels.empty()) draft.labels = s->last.labels;  // an interval without labelled sessions
   }
   s->draft = std::move(draft);
   s->pending = true;

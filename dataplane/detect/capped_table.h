@@ -49,6 +49,9 @@ class CappedTable {
     return map_.insert(key);
   }
 
+  // The entry of `key`, or nullptr (a reader's look-up: nothing is made or counted).
+  const Value* find(const Key& key) const { return map_.find(key); }
+
   // Cache warming for an upsert of `key` a little later: the index slot first, then
   // (once the slot is in) the entry, or the filter's cells for a key not in the table.
   void prefetch_slot(const Key& key) const { map_.prefetch_slot(Hash{}(key)); }

@@ -109,7 +109,9 @@ void DetectEngine::evaluate_ready(int64_t through) {
 
 void DetectEngine::evaluate(int64_t interval, const IntervalPartial& merged) {
   const Interval at{interval, int64_t{config_.interval_s} * 1000};
+  reporter_.use_interval(&merged);
   for (auto& d : detectors_) d->evaluate(merged, at, reporter_);
+  reporter_.use_interval(nullptr);
   book_.close_interval(at.end_ms(), sink_);
   counters_.add(EngineCounter::detect_intervals);
 }

@@ -1,5 +1,6 @@
 #include "dataplane/detect/detector.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 
@@ -21,6 +22,21 @@ Alert alert_draft(std::string_view detector, session::Perspective perspective,
   a.score = score;
   a.severity = severity_of(score);
   return a;
+}
+
+void label(Alert& a, const IntervalPartial& merged) {
+  const HostLabels* l = nullptr;
+  if (a.source.is_set()) l = merged.client_labels.find({a.source, a.perspective});
+  else if (a.target.is_set() && a.port != 0) l = merged.service_labels.find({a.target, a.port, a.perspective});
+  if (l == nullptr) return;
+  a.labels.clear();
+  for (size_t i = 0; i < HostLabels::kKept; ++i)
+    if (l->label[i] != 0) a.labels.emplace_back(l->label[i], l->count[i]);
+  // Most sessions first; equal counts by label number, so the order never depends on
+  // the table.
+  std::sort(a.labels.begin(), a.labels.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
 }
 
 std::string summary_line(const char* format, ...) {

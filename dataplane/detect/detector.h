@@ -32,10 +32,17 @@ struct Interval {
   }
 };
 
+// Gives `a` the signature labels of the interval's sessions behind it: its source's as a
+// client, or else its target service's (target and port). Keeps what it has when they
+// had none.
+void label(Alert& a, const IntervalPartial& merged);
+
 // What a detector may use while evaluating an interval.
 class Reporter {
  public:
   Reporter(AlertBook& book, const Allowlist& allow) : book_(book), allow_(allow) {}
+  // The interval being evaluated, whose signature labels alerts take.
+  void use_interval(const IntervalPartial* merged) { merged_ = merged; }
   // Raises `draft` unless the allowlist covers it. A detector that decides only every
   // few intervals holds its alert open for that many (`hold_intervals`).
   void raise(Alert draft, uint32_t hold_intervals = 1) {
@@ -43,6 +50,7 @@ class Reporter {
       ++suppressed_;
       return;
     }
+    if (merged_ != nullptr) label(draft, *merged_);
     book_.raise(std::move(draft), hold_intervals);
   }
   const AlertBook& book() const { return book_; }
@@ -51,6 +59,7 @@ class Reporter {
  private:
   AlertBook& book_;
   const Allowlist& allow_;
+  const IntervalPartial* merged_ = nullptr;
   uint64_t suppressed_ = 0;
 };
 

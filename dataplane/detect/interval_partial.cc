@@ -8,11 +8,18 @@ namespace synwatch::detect {
 
 IntervalPartial::IntervalPartial(uint32_t keys, const DetectConfig& config)
     : services(keys), client_failures(keys), pair_probes(keys), stealth(keys), sweeps(keys),
-      contacts(keys), responders(keys), logins(keys), sampled_probes(keys), config_(config) {}
+      contacts(keys), responders(keys), logins(keys), sampled_probes(keys),
+      // Labelled sessions are a fraction of all: a quarter of the keys is plenty.
+      client_labels(std::max<uint32_t>(keys / 4, 64)), service_labels(std::max<uint32_t>(keys / 4, 64)),
+      config_(config) {}
 
 void IntervalPartial::add(const session::SessionEvent& e, const SessionFacts& f, bool first_contact) {
   ++sessions_;
   const Perspective p = e.perspective;
+  if (e.label != 0) [[unlikely]] {
+    if (HostLabels* l = client_labels.upsert({e.client, p})) l->add(e.label);
+    if (HostLabels* l = service_labels.upsert({e.server, e.server_port, p})) l->add(e.label);
+  }
   if (e.sampled && e.proto == 6 && p != Perspective::kExcluded) {
     // Sampled sessions never count as failed; their flag estimates feed syn_flood, and
     // the probe-like ones port_scan's sampled estimate.
@@ -162,6 +169,8 @@ void IntervalPartial::merge(const IntervalPartial& o) {
   responders.merge(o.responders);
   logins.merge(o.logins);
   sampled_probes.merge(o.sampled_probes);
+  client_labels.merge(o.client_labels);
+  service_labels.merge(o.service_labels);
 }
 
 void IntervalPartial::clear() {
@@ -176,6 +185,8 @@ void IntervalPartial::clear() {
   responders.clear();
   logins.clear();
   sampled_probes.clear();
+  client_labels.clear();
+  service_labels.clear();
 }
 
 TableCounters IntervalPartial::table_counters() const {
@@ -193,6 +204,8 @@ TableCounters IntervalPartial::table_counters() const {
   add(responders.counters());
   add(logins.counters());
   add(sampled_probes.counters());
+  add(client_labels.counters());
+  add(service_labels.counters());
   return t;
 }
 

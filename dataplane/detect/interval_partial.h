@@ -43,6 +43,9 @@ class IntervalPartial {
   CappedTable<HostKey, ResponderOnly, HostKey::Hash> responders;
   CappedTable<ConnectionKey, LoginAttempts, ConnectionKey::Hash> logins;
   CappedTable<HostPairKey, SampledProbes, HostPairKey::Hash> sampled_probes;
+  // Signature labels of labelled sessions: by client, and by service (server, port).
+  CappedTable<HostKey, HostLabels, HostKey::Hash> client_labels;
+  CappedTable<HostPortKey, HostLabels, HostPortKey::Hash> service_labels;
 
   // Evictions and refusals of all tables, for the counters.
   TableCounters table_counters() const;

@@ -173,6 +173,39 @@ struct ResponderOnly {
   }
 };
 
+// The signature labels of one host's (or one service's) sessions, most frequent kept:
+// what an alert about that host says its sessions were.
+struct HostLabels {
+  static constexpr size_t kKept = 4;
+  std::array<uint16_t, kKept> label{};  // LabelRegistry numbers; 0: free
+  std::array<uint32_t, kKept> count{};
+  uint32_t total = 0;
+  uint64_t weight() const { return total; }
+  void add(uint16_t l, uint32_t n = 1) {
+    total += n;
+    size_t slot = 0;  // the label's, else a free one, else the least counted (it gives way)
+    for (size_t i = 0; i < kKept; ++i) {
+      if (label[i] == l) {
+        slot = i;
+        break;
+      }
+      if (label[slot] != 0 && (label[i] == 0 || count[i] < count[slot])) slot = i;
+    }
+    if (label[slot] != l) label[slot] = l, count[slot] = 0;
+    count[slot] += n;
+  }
+  void merge(const HostLabels& o) {
+    for (size_t i = 0; i < kKept; ++i)
+      if (o.label[i] != 0) add(o.label[i], o.count[i]);
+    total += o.total - std::min(o.total, sum(o));  // sessions counted under labels it gave way
+  }
+  static uint32_t sum(const HostLabels& h) {
+    uint32_t n = 0;
+    for (uint32_t c : h.count) n += c;
+    return n;
+  }
+};
+
 // Sessions from one client to one login service (brute_force).
 struct LoginAttempts {
   uint32_t sessions = 0, established = 0, failed = 0;

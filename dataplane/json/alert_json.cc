@@ -1,5 +1,9 @@
 #include "dataplane/json/alert_json.h"
 
+#include <string>
+
+#include "dataplane/signature/label_registry.h"
+
 namespace synwatch::json {
 
 std::string_view alert_to_json(const detect::Alert& a, JsonLine& line) {
@@ -21,6 +25,17 @@ std::string_view alert_to_json(const detect::Alert& a, JsonLine& line) {
       .field("status", detect::status_name(a.status))
       .field("summary", std::string_view(a.summary))
       .json_field("evidence", a.evidence);
+  if (!a.labels.empty()) {
+    // Label names are letters, digits and - _ . : / (signature_config.h): nothing to escape.
+    std::string labels = "{";
+    for (const auto& [label, sessions] : a.labels) {
+      if (labels.size() > 1) labels += ',';
+      labels += '"';
+      labels += signature::LabelRegistry::instance().name(label);
+      labels += "\":" + std::to_string(sessions);
+    }
+    line.json_field("labels", labels + "}");
+  }
   return line.finish();
 }
 

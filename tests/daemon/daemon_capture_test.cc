@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -129,10 +130,19 @@ TEST(DaemonCapture, SignaturesLabelAsTheReplayDoes) {
     if (std::string(scenario) == "attacks") {
       EXPECT_GT(labels["libssh"], 10u) << "the brute-force client's banner";
     }
+    // Alerts carry the labels of the sessions behind them: the brute-force client's.
+    const auto alerts = testing::run_program(
+        {SYNWATCH_REPLAY_BINARY, "--emit", "alerts", "-q", "--config", config.string(), capture.string()});
+    if (std::string(scenario) == "attacks") {
+      EXPECT_TRUE(std::regex_search(alerts.out, std::regex(R"re("detector":"brute_force".*"labels":\{"libssh":\d+\})re")))
+          << alerts.out;
+    }
     for (uint32_t workers : {1u, 2u}) {
       SCOPED_TRACE(std::string(scenario) + " with " + std::to_string(workers) + " worker(s)");
-      std::string summary;
-      EXPECT_EQ(daemon_sessions(capture, workers, summary, nullptr, {"--config", config.string()}), expected);
+      std::string summary, daemon_alerts;
+      EXPECT_EQ(daemon_sessions(capture, workers, summary, &daemon_alerts, {"--config", config.string()}),
+                expected);
+      EXPECT_EQ(daemon_alerts, alerts.out);
       EXPECT_NE(summary.find("dropped or lost: none"), std::string::npos) << summary;
     }
   }

@@ -4,11 +4,13 @@
 // waits to be scanned.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "control/config/synwatch_config.h"
+#include "dataplane/detect/partial_values.h"
 #include "dataplane/signature/label_registry.h"
 #include "dataplane/signature/match_tally.h"
 #include "dataplane/signature/scan_stage.h"
@@ -257,6 +259,32 @@ TEST(MatchTally, RulesKeptAcrossReloadsKeepCounting) {
   EXPECT_EQ(rules[0].matches, 4u) << "the old set's 3 folded in, the new set's 1 read live";
   scanner.scan(spans_of(ScanTarget::kPayload, "GET /y HTTP/1.0"));
   EXPECT_EQ(tally.rules()[0].matches, 5u);
+}
+
+// What an alert says its sessions were: the most frequent labels of the host, within a
+// bound; the total counts every labelled session, kept or not.
+TEST(HostLabels, KeepsTheMostFrequentWithinItsBound) {
+  detect::HostLabels a, b;
+  for (uint16_t label = 1; label <= 6; ++label)
+    for (uint16_t n = 0; n < label; ++n) a.add(label);  // label L seen L times
+  EXPECT_EQ(a.total, 21u);
+  std::vector<std::pair<uint16_t, uint32_t>> kept;
+  for (size_t i = 0; i < detect::HostLabels::kKept; ++i) kept.emplace_back(a.label[i], a.count[i]);
+  std::sort(kept.begin(), kept.end());
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept.back(), (std::pair<uint16_t, uint32_t>{6, 6}));
+  EXPECT_EQ(kept[2], (std::pair<uint16_t, uint32_t>{5, 5}));
+  b.add(7, 100);
+  b.add(6, 1);
+  a.merge(b);
+  EXPECT_EQ(a.total, 122u);
+  uint32_t seven = 0, six = 0;
+  for (size_t i = 0; i < detect::HostLabels::kKept; ++i) {
+    if (a.label[i] == 7) seven = a.count[i];
+    if (a.label[i] == 6) six = a.count[i];
+  }
+  EXPECT_EQ(seven, 100u);
+  EXPECT_EQ(six, 7u);
 }
 
 TEST(ScanStage, ReleasesTheBurstInOrderWithLabels) {
