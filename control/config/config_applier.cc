@@ -59,6 +59,10 @@ ApplyResult ConfigApplier::apply(const ApplyRequest& request) {
     return refuse(ApplyResult::Code::kInvalid, problem, r);
 
   r.changed = changed_settings(current.yaml, request.yaml);
+  const bool signatures_named = std::any_of(r.changed.begin(), r.changed.end(), [](const std::string& p) {
+    return p.rfind("signatures", 0) == 0;
+  });
+  if (!signatures_named && !(next.signatures == signatures_)) r.changed.push_back("signatures.rule_files (contents)");
   for (const std::string& path : r.changed)
     if (!applies_live(path)) r.restart_required.push_back(path);
   if (!r.restart_required.empty())
@@ -103,6 +107,7 @@ ApplyResult ConfigApplier::apply(const ApplyRequest& request) {
   if (write_back && std::rename(temporary.c_str(), current.source.c_str()) != 0)
     std::fprintf(stderr, "synwatchd: warning: configuration version %llu is running but '%s' could not be replaced\n",
                  static_cast<unsigned long long>(current.version + 1), current.source.c_str());
+  signatures_ = next.signatures;
   r.version = store_.commit(request.yaml);
   r.etag = etag_of(request.yaml);
   r.applied = true;

@@ -48,8 +48,10 @@ class ConfigApplier {
  public:
   // `detection` null: detection is off (detector settings are stored, nothing to tell).
   // `workers` null: no workers to tell (tests of the detection side alone).
-  ConfigApplier(ConfigStore& store, detect::EngineRequests* detection, WorkerSettingsSwitch workers = nullptr)
-      : store_(store), detection_(detection), workers_(std::move(workers)) {}
+  // `signatures`: the rules the daemon started with, rule files read (see apply()).
+  ConfigApplier(ConfigStore& store, detect::EngineRequests* detection, WorkerSettingsSwitch workers = nullptr,
+                signature::SignatureConfig signatures = {})
+      : store_(store), detection_(detection), workers_(std::move(workers)), signatures_(std::move(signatures)) {}
 
   ApplyResult apply(const ApplyRequest& request);
 
@@ -58,6 +60,9 @@ class ConfigApplier {
   ConfigStore& store_;
   detect::EngineRequests* detection_;
   WorkerSettingsSwitch workers_;
+  // The signature rules in force. Rule files are read at each apply: a file edited under
+  // an unchanged text is a change all the same (SIGHUP after editing a rule pack).
+  signature::SignatureConfig signatures_;
   std::mutex applying_;  // one change at a time
 };
 

@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
     if (problem.empty()) running = std::move(next);
     return problem;
   };
-  config::ConfigApplier config_applier(config_store, engine ? &engine_requests : nullptr, switch_workers);
+  config::ConfigApplier config_applier(config_store, engine ? &engine_requests : nullptr, switch_workers,
+                                       config.signatures);
   const control::ApiSources api_sources{pipeline,      writer,
                                         session_watch, alert_store,
                                         config_store,  daemon_status,

@@ -254,6 +254,37 @@ TEST(ApiEndToEnd, SighupSwitchesTheWorkersAddressPlan) {
   for (const auto& line : sessions) EXPECT_EQ(nlohmann::json::parse(line)["perspective"], "private") << line;
 }
 
+// A rule pack edited on disk, the configuration text unchanged: SIGHUP reads the pack
+// again, and the sessions after it take the new labels.
+TEST(ApiEndToEnd, SighupRereadsAnEditedRuleFile) {
+  const fs::path dir = testing::scratch_dir("api-rule-file");
+  const fs::path config = dir / "synwatch.yaml", pack = dir / "pack.yaml";
+  std::ofstream(pack) << "rules: [{id: ssh, expression: '^SSH-', target: payload, label: before-edit}]\n";
+  std::ofstream(config) << "signatures:\n  rule_files: [" << pack.string() << "]\n";
+  testing::UdpDaemon daemon(testing::test_port(2), 1, {"--config", config.string(), "--api-listen", "", "--metrics-listen", ""});
+  std::ofstream(pack) << "rules: [{id: ssh, expression: '^SSH-', target: payload, label: after-edit}]\n";
+  daemon.signal(SIGHUP);
+  for (int i = 0; i < 500 && daemon.summary().find("change by SIGHUP") == std::string::npos; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_NE(daemon.summary().find("change by SIGHUP: configuration version 2 (etag"), std::string::npos)
+      << daemon.summary();
+  EXPECT_NE(daemon.summary().find("signatures.rule_files (contents)"), std::string::npos) << daemon.summary();
+  // Nothing edited since: SIGHUP changes nothing.
+  daemon.signal(SIGHUP);
+  for (int i = 0; i < 500 && daemon.summary().find("is unchanged (version 2)") == std::string::npos; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_NE(daemon.summary().find("is unchanged (version 2)"), std::string::npos) << daemon.summary();
+  testing::send_capture(testing::bundled_captures_dir() / "attacks" / "exports-pmacct-sflow.pcap", testing::test_port(2));
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  std::map<std::string, size_t> labels;
+  for (const auto& line : daemon.sessions()) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("label")) ++labels[j["label"].get<std::string>()];
+  }
+  EXPECT_GT(labels["after-edit"], 10u);
+  EXPECT_EQ(labels.count("before-edit"), 0u);
+}
+
 // Sends `datagrams` to `port` `chunk` at a time; after each chunk, `synwatchctl config
 // apply` of the next of `files` in turn. Returns how many changes were applied.
 int send_applying(const std::vector<testing::CapturedDatagram>& datagrams, size_t chunk, uint16_t port,
