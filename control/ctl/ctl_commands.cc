@@ -1,5 +1,6 @@
 #include "control/ctl/ctl_commands.h"
 
+#include <algorithm>
 #include <cinttypes>
 
 #include "control/ctl/ctl_call.h"
@@ -109,12 +110,19 @@ void alert_row(TextTable& t, const v1::Alert& a) {
   if (a.port() != 0) where += ":" + n(a.port());
   char score[16];
   std::snprintf(score, sizeof score, "%.0f", a.score());
+  // Most sessions first (a protobuf map has no order of its own).
+  std::vector<std::pair<std::string, uint64_t>> by_count(a.labels().begin(), a.labels().end());
+  std::sort(by_count.begin(), by_count.end(),
+            [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+  std::string labels;
+  for (const auto& [label, sessions] : by_count) labels += (labels.empty() ? "" : ",") + label + ":" + n(sessions);
   t.row({n(a.sequence()), time_text(a.end_ms()), text_of(a.status()), a.detector(), text_of(a.severity()), score,
-         text_of(a.perspective()), where, a.summary()});
+         text_of(a.perspective()), where, labels.empty() ? "-" : labels, a.summary()});
 }
 
 TextTable alert_table() {
-  return TextTable({">seq", "time", "status", "detector", "severity", ">score", "perspective", "where", "summary"});
+  return TextTable(
+      {">seq", "time", "status", "detector", "severity", ">score", "perspective", "where", "labels", "summary"});
 }
 
 int follow(const Call& c, const v1::AlertFilter& filter, uint64_t after) {
