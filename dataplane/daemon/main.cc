@@ -158,11 +158,8 @@ int main(int argc, char** argv) {
   install_signal_handlers();
 
   const uint32_t workers = config.dataplane.workers();
-  std::shared_ptr<const signature::SignatureSet> signatures;
-  if (config.signatures.enabled()) {
-    signatures = signature::SignatureSet::compile(config.signatures, workers, error, true);
-    if (!signatures) return fail("signatures." + error);
-  }
+  const auto signatures = signature::SignatureSet::compile_for_use(config.signatures, workers, error);
+  if (!error.empty()) return fail("signatures." + error);
   pipeline::Pipeline pipeline(workers, config.decoder, config.sessions,
                               config.dataplane.handoff_ring_size, &config.detect, signatures);
   replay::SessionWriter writer(sessions_out.stream());
@@ -206,10 +203,8 @@ int main(int argc, char** argv) {
     std::shared_ptr<const signature::SignatureSet> rules = pipeline.live_settings().signatures;
     if (!(next.signatures == running.signatures)) {
       std::string why;
-      rules = next.signatures.enabled()
-                  ? signature::SignatureSet::compile(next.signatures, pipeline.size(), why, true)
-                  : nullptr;
-      if (next.signatures.enabled() && !rules) return "signatures." + why + "; nothing was applied";
+      rules = signature::SignatureSet::compile_for_use(next.signatures, pipeline.size(), why);
+      if (!why.empty()) return "signatures." + why + "; nothing was applied";
     }
     std::string problem = pipeline.switch_live_settings(
         std::make_unique<pipeline::LiveSettings>(next.sessions, next.decoder, std::move(rules)));

@@ -83,14 +83,11 @@ int main(int argc, char** argv) {
                                                 : static_cast<decode::RecordSink&>(record_writer);
 
   // Signatures label records on their way in, one at a time.
+  std::string signature_error;
+  const auto signatures = signature::SignatureSet::compile_for_use(options.config.signatures, 1, signature_error);
+  if (!signature_error.empty()) return fail("--config: signatures." + signature_error);
   signature::SignatureScanner scanner;
-  std::shared_ptr<const signature::SignatureSet> signatures;
-  if (options.config.signatures.enabled()) {
-    std::string error;
-    signatures = signature::SignatureSet::compile(options.config.signatures, 1, error, true);
-    if (!signatures) return fail("--config: signatures." + error);
-    scanner.use(signatures.get(), 0);
-  }
+  scanner.use(signatures.get(), 0);
   signature::LabellingSink labelling(scanner, sink);
 
   replay::Replay replay(options.config.decoder);

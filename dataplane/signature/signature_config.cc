@@ -19,6 +19,10 @@ std::string check_name(const std::string& name) {
   return {};
 }
 
+std::string SignatureRule::place(size_t index) const {
+  return where.empty() ? "rules[" + std::to_string(index) + "]" : where;
+}
+
 std::string SignatureConfig::validate() const {
   if (scan_bytes < 16 || scan_bytes > kMaxScanBytes)
     return "scan_bytes: " + std::to_string(scan_bytes) + " is outside 16.." +
@@ -29,9 +33,8 @@ std::string SignatureConfig::validate() const {
   std::unordered_set<std::string> ids;
   for (size_t i = 0; i < rules.size(); ++i) {
     const SignatureRule& r = rules[i];
-    const std::string at = r.where.empty() ? "rules[" + std::to_string(i) + "]" : r.where;
-    if (std::string problem = check_name(r.id); !problem.empty()) return at + ".id: " + problem;
-    const std::string named = at + " (" + r.id + ")";
+    if (std::string problem = check_name(r.id); !problem.empty()) return r.place(i) + ".id: " + problem;
+    const std::string named = r.named(i);
     if (!ids.insert(r.id).second) return named + ".id: used by an earlier rule";
     if (r.expression.empty()) return named + ".expression: missing";
     if (std::string problem = check_name(r.label); !problem.empty())

@@ -35,6 +35,9 @@ struct SignatureRule {
   std::string where;
 
   bool operator==(const SignatureRule&) const = default;
+  // How errors name the rule, the `index`th of its set: its place, then with its id.
+  std::string place(size_t index) const;
+  std::string named(size_t index) const { return place(index) + " (" + id + ")"; }
 };
 
 struct SignatureConfig {

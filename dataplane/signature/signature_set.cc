@@ -16,10 +16,6 @@ unsigned flags_of(const SignatureRule& r) {
   return f;
 }
 
-std::string rule_name(size_t index, const SignatureRule& r) {
-  return (r.where.empty() ? "rules[" + std::to_string(index) + "]" : r.where) + " (" + r.id + ")";
-}
-
 }  // namespace
 
 std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig& config,
@@ -53,11 +49,12 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
       // Hyperscan's advice names its own flags, which a rule cannot set.
       if (const size_t advice = why.find("; use HS_FLAG_"); advice != std::string::npos)
         why.erase(advice);
-      error = at >= 0 && static_cast<size_t>(at) < ids.size()
-                  ? rule_name(ids[static_cast<size_t>(at)],
-                              config.rules[ids[static_cast<size_t>(at)]]) +
-                        ".expression: " + why
-                  : "rules: " + why;
+      if (at >= 0 && static_cast<size_t>(at) < ids.size()) {
+        const size_t rule = ids[static_cast<size_t>(at)];
+        error = config.rules[rule].named(rule) + ".expression: " + why;
+      } else {
+        error = "rules: " + why;
+      }
       hs_free_compile_error(compile_error);
       return nullptr;
     }
@@ -90,7 +87,7 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
     for (size_t i = 0; i < set->rules_.size(); ++i) {
       CompiledRule& c = set->rules_[i];
       if ((c.label_id = LabelRegistry::instance().intern(c.label)) == 0) {
-        error = rule_name(i, config.rules[i]) + ".label: more than " + std::to_string(LabelRegistry::kCapacity) +
+        error = config.rules[i].named(i) + ".label: more than " + std::to_string(LabelRegistry::kCapacity) +
                 " distinct labels since the daemon started (a restart frees them)";
         return nullptr;
       }
@@ -101,6 +98,12 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
   set->lines_per_worker_ = (set->rules_.size() + 7) / 8;
   set->matches_ = std::make_unique<CounterLine[]>(set->lines_per_worker_ * workers);
   return set;
+}
+
+std::shared_ptr<const SignatureSet> SignatureSet::compile_for_use(const SignatureConfig& config,
+                                                                  uint32_t workers, std::string& error) {
+  error.clear();
+  return config.enabled() ? compile(config, workers, error, true) : nullptr;
 }
 
 SignatureSet::~SignatureSet() {

@@ -37,6 +37,10 @@ class SignatureSet {
   static std::shared_ptr<const SignatureSet> compile(const SignatureConfig& config,
                                                      uint32_t workers, std::string& error,
                                                      bool register_labels = false);
+  // The set a daemon or replay runs with: null, `error` empty, when the configuration
+  // has no rules; else compile() with the labels registered.
+  static std::shared_ptr<const SignatureSet> compile_for_use(const SignatureConfig& config,
+                                                             uint32_t workers, std::string& error);
   ~SignatureSet();
   SignatureSet(const SignatureSet&) = delete;
   SignatureSet& operator=(const SignatureSet&) = delete;
