@@ -47,7 +47,9 @@ namespace synwatch::decode {
   X(record_truncated, kDrop, "data record (variable-length field) runs past the end of its set: rest of set dropped") \
   X(record_limit, kDrop, "more records in one packet than the per-packet limit")                  \
   X(record_not_a_flow, kDrop, "data record has no source or destination address")                \
-  X(options_record, kEvent, "options data record applied (sampling, system init time)")           \
+  X(options_record, kEvent, "options data record applied (sampling, system init time, interface names)") \
+  X(interface_named, kEvent, "options data named an interface (interfaceName, interfaceDescription)") \
+  X(interface_table_full, kEvent, "interface table at capacity: the least recently named interface was forgotten") \
   X(sampling_table_full, kEvent, "more samplers per domain than tracked: the oldest was replaced") \
   X(time_base_unknown, kEvent, "sysUpTime-relative times before the system init time is known: export time used")
 

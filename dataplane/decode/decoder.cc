@@ -6,13 +6,16 @@
 namespace synwatch::decode {
 
 Decoder::Decoder(DecoderConfig config)
-    : config_(std::move(config)), exporters_(config_), templated_(config_, exporters_) {}
+    : config_(std::move(config)),
+      exporters_(config_),
+      interfaces_(config_.interface_capacity),
+      templated_(config_, exporters_) {}
 
 void Decoder::decode(const ExportContext& ctx, const uint8_t* data, size_t size,
                      RecordSink& sink) {
   ExporterState& exporter = exporters_.get(ctx.exporter, ctx.receive_ms);
   ++exporter.packets;
-  PacketScope scope{ctx, exporter, sink, config_.max_records_per_packet, newest_export_ms_,
+  PacketScope scope{ctx, exporter, sink, interfaces_, config_.max_records_per_packet, newest_export_ms_,
                     int64_t{config_.clock_jump_s} * 1000};
   wire::ByteCursor c(data, size);
   // sFlow starts with a 32-bit version 5; NetFlow and IPFIX with a 16-bit version.

@@ -11,6 +11,7 @@
 #include "dataplane/decode/decoder_config.h"
 #include "dataplane/decode/exporter_table.h"
 #include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/interface_table.h"
 #include "dataplane/decode/templated_decoder.h"
 
 namespace synwatch::decode {
@@ -29,12 +30,19 @@ class Decoder {
   void use_sampling_overrides(const std::vector<SamplingOverride>& overrides) {
     exporters_.use_sampling_overrides(overrides);
   }
+  // What tells the roles of interfaces named in options data (null: none); the caller
+  // keeps it alive while in use.
+  void use_interface_classifier(InterfaceClassifier* classifier) {
+    interfaces_.use_classifier(classifier);
+  }
+  const InterfaceTable& interfaces() const { return interfaces_; }
   const TemplateCache& templates() const { return templated_.templates(); }
   const PendingBuffer& pending() const { return templated_.pending(); }
 
  private:
   DecoderConfig config_;
   ExporterTable exporters_;
+  InterfaceTable interfaces_;
   TemplatedDecoder templated_;
   int64_t newest_export_ms_ = 0;  // newest export time accepted from any exporter
 };

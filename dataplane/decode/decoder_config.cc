@@ -16,6 +16,7 @@ std::string DecoderConfig::validate() const {
       {"pending_timeout_s", pending_timeout_s, 0, 3600},
       {"max_records_per_packet", max_records_per_packet, 1, 65535},
       {"clock_jump_s", clock_jump_s, 0, 7 * 86400},
+      {"interface_capacity", interface_capacity, 0, 1u << 20},
   });
   if (!problem.empty()) return problem;
   for (const auto& o : sampling_overrides) {

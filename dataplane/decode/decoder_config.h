@@ -27,6 +27,9 @@ struct DecoderConfig {
   // An export time this far ahead of the exporter's clock and of every other exporter's
   // is held until confirmed (export_clock.h); 0: off.
   uint32_t clock_jump_s = 600;
+  // Interfaces named in options data, per core, all exporters together (interface_table.h);
+  // 0: names are not kept and records carry no interface roles.
+  uint32_t interface_capacity = 4096;
   std::vector<SamplingOverride> sampling_overrides;
 
   // Empty when valid; otherwise "field: reason".

@@ -57,9 +57,14 @@ struct FlowRecord {
   uint8_t icmp_type = 0;  // valid when has_icmp
   uint8_t icmp_code = 0;
   uint8_t firewall_event = 0;  // NSEL / IPFIX firewallEvent, valid when has_firewall_event
-  bool has_reverse = false;
-  bool has_icmp = false;
-  bool has_firewall_event = false;
+  // One byte: what the record has, and the roles (InterfaceRole) of its ingress
+  // interface, where the source lies, and its egress interface, where the destination
+  // lies (interface_table.h).
+  bool has_reverse : 1 = false;
+  bool has_icmp : 1 = false;
+  bool has_firewall_event : 1 = false;
+  uint8_t src_role : 2 = 0;
+  uint8_t dst_role : 2 = 0;
 };
 static_assert(sizeof(FlowRecord) == 144, "records cross between workers: keep them compact");
 

@@ -66,6 +66,8 @@ bool iana_element(uint16_t id, Element& e) {
     case 306: e = {K::kPacketSpace, R::kUnsigned}; return true;      // samplingPacketSpace
     case 309: e = {K::kSamplingSize, R::kUnsigned}; return true;     // samplingSize
     case 310: e = {K::kSamplingPopulation, R::kUnsigned}; return true;
+    case 82: e = {K::kInterfaceName, R::kBytes}; return true;         // interfaceName
+    case 83: e = {K::kInterfaceDescription, R::kBytes}; return true;  // interfaceDescription
     case 96: e = {K::kApplicationName, R::kBytes}; return true;       // applicationName
     case 313: e = {K::kIpHeaderSection, R::kBytes}; return true;      // ipHeaderPacketSection
     case 314: e = {K::kIpPayloadSection, R::kBytes}; return true;     // ipPayloadPacketSection
@@ -129,6 +131,15 @@ FieldClass classify_field(const FieldSpec& spec, bool netflow_v9, FieldKind& kin
     return FieldClass::kBadLength;
   }
   kind = e.kind;
+  return FieldClass::kKnown;
+}
+
+FieldClass classify_v9_scope(const FieldSpec& spec, FieldKind& kind) {
+  constexpr uint16_t kInterfaceScope = 2;
+  kind = FieldKind::kSkip;
+  if (spec.id != kInterfaceScope) return FieldClass::kUnknown;
+  if (!length_fits(LengthRule::kUnsigned, spec.length)) return FieldClass::kBadLength;
+  kind = FieldKind::kInIf;
   return FieldClass::kKnown;
 }
 

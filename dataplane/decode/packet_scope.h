@@ -7,6 +7,7 @@
 #include "dataplane/decode/export_clock.h"
 #include "dataplane/decode/exporter_state.h"
 #include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/interface_table.h"
 
 namespace synwatch::decode {
 
@@ -14,6 +15,7 @@ struct PacketScope {
   const ExportContext& ctx;
   ExporterState& exporter;
   RecordSink& sink;
+  InterfaceTable& interfaces;
   uint32_t max_records;
   int64_t& newest_export_ms;  // the decoder's, for the export clock guard
   int64_t clock_jump_ms;
@@ -26,15 +28,18 @@ struct PacketScope {
 
   void count(DecodeCounter c, uint64_t n = 1) { exporter.counters.add(c, n); }
 
-  // False (and counted) once the packet has produced its limit of records.
-  bool emit(const FlowRecord& r) {
+  // False (and counted) once the packet has produced its limit of records. Marks the
+  // roles of the record's interfaces on the way.
+  bool emit(FlowRecord& r) {
     if (!take_one()) return false;
+    interfaces.mark(r);
     sink.on_record(r);
     return true;
   }
   // The same for a record with bytes to scan (scan_span.h).
-  bool emit(const FlowRecord& r, const RecordSpans& spans) {
+  bool emit(FlowRecord& r, const RecordSpans& spans) {
     if (!take_one()) return false;
+    interfaces.mark(r);
     if (spans.empty()) sink.on_record(r);
     else sink.on_record_with_spans(r, spans);
     return true;

@@ -126,7 +126,7 @@ bool read_fields(const Template& tmpl, wire::ByteCursor& c, FieldValues& out) {
     if (!c.read_bytes(length, p)) return false;
     if (op.kind == K::kSkip) continue;
     store_field(op.kind, p, length, out);
-    out.present |= uint64_t{1} << static_cast<unsigned>(op.kind);
+    out.present |= presence_bit(op.kind);
   }
   return true;
 }

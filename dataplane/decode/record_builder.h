@@ -26,13 +26,13 @@ struct FieldValues {
   std::array<uint64_t, static_cast<size_t>(FieldKind::kCount)> v;
   std::array<Bytes, kBytesKindCount> bytes;  // the byte kinds' values (is_bytes_kind)
 
-  bool has(FieldKind k) const { return (present >> static_cast<unsigned>(k)) & 1; }
+  bool has(FieldKind k) const { return (present & presence_bit(k)) != 0; }
   uint64_t get(FieldKind k) const { return v[static_cast<size_t>(k)]; }
   Bytes bytes_of(FieldKind k) const {
     return bytes[static_cast<size_t>(k) - static_cast<size_t>(kFirstBytesKind)];
   }
   // Any of the byte kinds present.
-  bool has_bytes() const { return (present >> static_cast<unsigned>(kFirstBytesKind)) != 0; }
+  bool has_bytes() const { return present >= presence_bit(kFirstBytesKind); }
 };
 
 // The spans of `f` that signatures scan: string fields as they are; packet sections

@@ -42,6 +42,12 @@ constexpr std::string_view scan_target_name(ScanTarget t) {
   return "?";
 }
 
+// Interface names and descriptions are not scanned per record: they tell the role of an
+// interface (decode/interface_role.h), once per interface and rule set.
+constexpr bool is_interface_target(ScanTarget t) {
+  return t == ScanTarget::kInterfaceName || t == ScanTarget::kInterfaceDescription;
+}
+
 // False when `name` is not a target.
 inline bool parse_scan_target(std::string_view name, ScanTarget& out) {
   for (size_t i = 0; i < kScanTargetCount; ++i) {

@@ -7,7 +7,7 @@ TemplateBuilder::TemplateBuilder(bool options, bool netflow_v9) : netflow_v9_(ne
   tmpl_.fingerprint = options ? 0x84222325cbf29ce4ULL : 0xcbf29ce484222325ULL;
 }
 
-void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
+void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters, bool v9_scope) {
   // FNV-1a over the raw field list: two definitions with the same fields are one template.
   for (uint64_t part : {uint64_t{spec.id}, uint64_t{spec.length},
                         uint64_t{spec.pen} | uint64_t{spec.enterprise} << 32}) {
@@ -16,7 +16,9 @@ void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
   }
   if (overflowed_) return;
   FieldKind kind;
-  if (classify_field(spec, netflow_v9_, kind) == FieldClass::kBadLength)
+  const FieldClass c = v9_scope ? classify_v9_scope(spec, kind)
+                                : classify_field(spec, netflow_v9_, kind);
+  if (c == FieldClass::kBadLength)
     counters.add(DecodeCounter::template_bad_field_length);
   const bool variable = spec.length == kVariableLength;
   const uint32_t offset = tmpl_.min_record_length;  // exact while no field is variable
@@ -24,7 +26,7 @@ void TemplateBuilder::add(const FieldSpec& spec, DecodeCounters& counters) {
   tmpl_.variable_length |= variable;
   if (kind != FieldKind::kSkip && tmpl_.value_count < kMaxTemplateOps) {
     tmpl_.values[tmpl_.value_count++] = {static_cast<uint16_t>(offset), spec.length, kind};
-    tmpl_.present |= uint64_t{1} << static_cast<unsigned>(kind);
+    tmpl_.present |= presence_bit(kind);
   }
 
   // Merge a fixed-length skip into the previous fixed-length skip where it fits.

@@ -62,7 +62,8 @@ struct TemplateKeyHash {
 class TemplateBuilder {
  public:
   TemplateBuilder(bool options, bool netflow_v9);
-  void add(const FieldSpec& spec, DecodeCounters& counters);
+  // `v9_scope`: a NetFlow v9 options template's scope field, whose id is a scope type.
+  void add(const FieldSpec& spec, DecodeCounters& counters, bool v9_scope = false);
   bool overflowed() const { return overflowed_; }
   const Template& result() const { return tmpl_; }
 

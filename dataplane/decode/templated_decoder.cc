@@ -122,6 +122,7 @@ void TemplatedDecoder::template_set(PacketScope& scope, Message& m, wire::ByteCu
     if (!body.read_u16(id) || !body.read_u16(count)) break;
     if (id == 0 && count == 0) return;  // zero padding at the end of the set
     uint32_t fields = count;
+    uint32_t v9_scope_fields = 0;
     if (ipfix && count == 0) {  // RFC 7011 8.1: a field count of 0 withdraws
       withdraw(scope, m, id, set_id);
       continue;
@@ -142,6 +143,7 @@ void TemplatedDecoder::template_set(PacketScope& scope, Message& m, wire::ByteCu
           return;
         }
         fields = (uint32_t{count} + scope_part) / 4;
+        v9_scope_fields = count / 4;
       }
     }
     if (id < kFirstDataSetId || fields == 0) {
@@ -155,7 +157,7 @@ void TemplatedDecoder::template_set(PacketScope& scope, Message& m, wire::ByteCu
         scope.count(DecodeCounter::template_malformed);
         return;
       }
-      builder.add(spec, scope.exporter.counters);
+      builder.add(spec, scope.exporter.counters, i < v9_scope_fields);
     }
     if (builder.overflowed()) {
       scope.count(DecodeCounter::template_too_many_fields);
@@ -325,11 +327,41 @@ void TemplatedDecoder::decode_records(PacketScope& scope, Message& m, const Temp
   }
 }
 
+void TemplatedDecoder::learn_interface(PacketScope& scope, const Message& m,
+                                       const FieldValues& f) {
+  // The interface the record describes: its scope, ingressInterface (IPFIX) or the v9
+  // Interface scope; egressInterface where an exporter scopes by that instead.
+  const FieldKind index_kind = f.has(FieldKind::kInIf)    ? FieldKind::kInIf
+                               : f.has(FieldKind::kOutIf) ? FieldKind::kOutIf
+                                                          : FieldKind::kSkip;
+  if (index_kind == FieldKind::kSkip) return;
+  const uint64_t index = f.get(index_kind);
+  if (index == 0 || index > 0xffffffff) return;
+  InterfaceNaming naming;
+  auto text = [&](FieldKind k, std::string_view& out, bool& has) {
+    if (!f.has(k)) return;
+    const FieldValues::Bytes b = f.bytes_of(k);
+    // Fixed-length string fields are padded with NULs (RFC 7011 6.1.6 allows it).
+    size_t size = b.size;
+    while (size > 0 && b.data[size - 1] == 0) --size;
+    out = {reinterpret_cast<const char*>(b.data), size};
+    has = true;
+  };
+  text(FieldKind::kInterfaceName, naming.name, naming.has_name);
+  text(FieldKind::kInterfaceDescription, naming.description, naming.has_description);
+  scope.count(DecodeCounter::interface_named);
+  if (!scope.interfaces.learn(scope.ctx.exporter, static_cast<uint32_t>(index), naming,
+                              m.clock_ms))
+    scope.count(DecodeCounter::interface_table_full);
+}
+
 void TemplatedDecoder::apply_options(PacketScope& scope, Message& m, const FieldValues& f) {
   DomainState& d = *m.domain_state;
   scope.count(DecodeCounter::options_record);
   if (f.has(FieldKind::kSystemInitMillis))
     d.system_init_ms = clamped_epoch_ms(f.get(FieldKind::kSystemInitMillis));
+  if (f.has(FieldKind::kInterfaceName) || f.has(FieldKind::kInterfaceDescription))
+    learn_interface(scope, m, f);
   const uint32_t rate = sampling_rate_of(f);
   if (rate == 0) return;
   uint64_t sampler;

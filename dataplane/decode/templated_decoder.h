@@ -45,6 +45,7 @@ class TemplatedDecoder {
   void data_set(PacketScope& scope, Message& m, uint16_t id, wire::ByteCursor body);
   void decode_records(PacketScope& scope, Message& m, const Template& t, wire::ByteCursor body);
   void apply_options(PacketScope& scope, Message& m, const FieldValues& f);
+  void learn_interface(PacketScope& scope, const Message& m, const FieldValues& f);
   void forget_template(const TemplateKey& key);
   TemplateKey key_for(const PacketScope& scope, const Message& m, uint16_t id) const {
     return {scope.ctx.exporter, m.domain, id, m.version};

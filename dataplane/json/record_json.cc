@@ -1,5 +1,6 @@
 #include "dataplane/json/record_json.h"
 
+#include "dataplane/decode/interface_role.h"
 #include "dataplane/signature/label_registry.h"
 
 namespace synwatch::json {
@@ -29,6 +30,9 @@ std::string_view record_to_json(const decode::FlowRecord& r, JsonLine& line) {
   if (r.has_icmp) line.field("icmp_type", r.icmp_type).field("icmp_code", r.icmp_code);
   if (r.has_firewall_event) line.field("firewall_event", r.firewall_event);
   if (r.label != 0) line.field("label", signature::LabelRegistry::instance().name(r.label));
+  // The roles interface rules gave the record's interfaces (decode/interface_table.h).
+  if (r.src_role != 0) line.field("in_if_role", decode::role_name(static_cast<decode::InterfaceRole>(r.src_role)));
+  if (r.dst_role != 0) line.field("out_if_role", decode::role_name(static_cast<decode::InterfaceRole>(r.dst_role)));
   return line.finish();
 }
 

@@ -94,6 +94,7 @@ Worker::Worker(uint32_t id, Pipeline& pipeline, const decode::DecoderConfig& dec
   local_watermarks_.reserve(kBatch);
   table_.use_address_plan(live.perspective, live.services);
   decoder_.use_sampling_overrides(live.sampling_overrides);
+  decoder_.use_interface_classifier(&scanner_);
   scanner_.use(live.signatures.get(), id_);
   settings_generation_.store(live.generation, std::memory_order_release);
 }

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   signature::LabellingSink labelling(scanner, sink);
 
   replay::Replay replay(options.config.decoder);
+  replay.decoder().use_interface_classifier(&scanner);
   int status = 0;
   for (const auto& path : options.captures) {
     std::string error;

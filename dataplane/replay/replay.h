@@ -30,6 +30,7 @@ class Replay {
 
   const ReplayStats& stats() const { return stats_; }
   const decode::Decoder& decoder() const { return decoder_; }
+  decode::Decoder& decoder() { return decoder_; }
 
  private:
   decode::Decoder decoder_;

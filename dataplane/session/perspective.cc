@@ -83,17 +83,18 @@ PerspectiveMap::PerspectiveMap(const std::vector<Prefix>& internal,
   });
 }
 
-bool PerspectiveMap::internal(const wire::IpAddress& a) const {
+bool PerspectiveMap::internal(const wire::IpAddress& a, decode::InterfaceRole role) const {
   for (const auto& e : entries_)
     if (e.prefix.contains(a)) return e.internal;
-  return false;
+  return role == decode::InterfaceRole::kInternal;
 }
 
-Perspective PerspectiveMap::classify(const wire::IpAddress& client,
-                                     const wire::IpAddress& server) const {
+Perspective PerspectiveMap::classify(const wire::IpAddress& client, const wire::IpAddress& server,
+                                     decode::InterfaceRole client_role,
+                                     decode::InterfaceRole server_role) const {
   if (link_local_or_multicast(client) || link_local_or_multicast(server))
     return Perspective::kExcluded;
-  const bool c = internal(client), s = internal(server);
+  const bool c = internal(client, client_role), s = internal(server, server_role);
   if (c && s) return Perspective::kPrivate;
   if (c) return Perspective::kOutbound;
   if (s) return Perspective::kInbound;

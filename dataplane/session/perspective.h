@@ -1,5 +1,7 @@
 // Perspective (DESIGN.md section 3): where a session sits relative to the operator's
-// network, from the internal prefixes (longest-prefix match, IPv4 and IPv6).
+// network, from the internal prefixes (longest-prefix match, IPv4 and IPv6); where no
+// prefix covers an address, from the role of the interface it lies behind
+// (decode/interface_role.h); else the address is external.
 //   inbound  client external -> server internal     outbound  client internal -> server external
 //   private  both internal                           edge      both external (transit)
 // Link-local and multicast addresses are excluded from detection.
@@ -9,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dataplane/decode/interface_role.h"
 #include "dataplane/wire/ip_address.h"
 
 namespace synwatch::session {
@@ -60,8 +63,12 @@ class PerspectiveMap {
   explicit PerspectiveMap(const std::vector<Prefix>& internal,
                           const std::vector<Prefix>& external = {});
 
-  bool internal(const wire::IpAddress& a) const;
-  Perspective classify(const wire::IpAddress& client, const wire::IpAddress& server) const;
+  // `role`: of the interface the address lies behind, for an address no prefix covers.
+  bool internal(const wire::IpAddress& a,
+                decode::InterfaceRole role = decode::InterfaceRole::kUnknown) const;
+  Perspective classify(const wire::IpAddress& client, const wire::IpAddress& server,
+                       decode::InterfaceRole client_role = decode::InterfaceRole::kUnknown,
+                       decode::InterfaceRole server_role = decode::InterfaceRole::kUnknown) const;
 
  private:
   struct Entry {

@@ -39,6 +39,10 @@ IpAddress address_of(const Session& s, int side) {
                                       : IpAddress::v6_bytes(s.addr[side].data());
 }
 
+decode::InterfaceRole role_of(const Session& s, int side) {
+  return static_cast<decode::InterfaceRole>(side == 0 ? s.role0 : s.role1);
+}
+
 SideView side_view(const Session& s, int side) {
   SideView v;
   v.flags = s.flags[side];
@@ -224,7 +228,14 @@ void SessionTable::merge(Session& s, const decode::FlowRecord& r, int side, uint
     s.bytes[sd] += bytes;
   };
   add(side, r.tcp_flags, r.packets, r.bytes);
-  if (r.label != 0 && signature::LabelRegistry::instance().better(r.label, s.label)) s.label = r.label;
+  static_assert(signature::LabelRegistry::kCapacity < (1u << 12), "Session::label has 12 bits");
+  if (r.label != 0 && signature::LabelRegistry::instance().better(r.label, s.label))
+    s.label = r.label & 0xfffu;
+  // The source lies behind the ingress interface, the destination behind the egress one.
+  const uint8_t role_of_side0 = side == 0 ? r.src_role : r.dst_role;
+  const uint8_t role_of_side1 = side == 0 ? r.dst_role : r.src_role;
+  if (role_of_side0 > s.role0) s.role0 = role_of_side0 & 3u;
+  if (role_of_side1 > s.role1) s.role1 = role_of_side1 & 3u;
   if (r.has_reverse && (r.rev_packets > 0 || r.rev_tcp_flags != 0))
     add(1 - side, r.rev_tcp_flags, r.rev_packets, r.rev_bytes);
 
@@ -354,7 +365,7 @@ void SessionTable::emit(Session& s, Decision decision, int64_t decided_ms) {
   e.state = o.state;
   e.established = o.established;
   e.failed = o.failed;
-  e.perspective = perspective_->classify(e.client, e.server);
+  e.perspective = perspective_->classify(e.client, e.server, role_of(s, c), role_of(s, 1 - c));
   e.client_flags = s.flags[c];
   e.server_flags = s.flags[1 - c];
   e.c2s_packets = s.packets[c];

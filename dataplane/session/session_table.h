@@ -43,9 +43,10 @@ struct Session {
   uint32_t sampling;
   uint16_t exporter[2];  // first exporter that reported each side
   // Sampled packets with those flags (saturating at kMaxFlagCount: one 5-tuple seen in
-  // more samples than that is past telling apart anyway), and the best-ranked signature
-  // label among its records (LabelRegistry; 0: none), packed into one word.
-  uint64_t syn : 12, synack : 12, rst : 12, fin : 12, label : 16;
+  // more samples than that is past telling apart anyway), the best-ranked signature
+  // label among its records (LabelRegistry; 0: none), and the strongest interface role
+  // (decode::InterfaceRole) its records gave each side, packed into one word.
+  uint64_t syn : 12, synack : 12, rst : 12, fin : 12, label : 12, role0 : 2, role1 : 2;
   static constexpr uint64_t kMaxFlagCount = (1u << 12) - 1;
 
   static constexpr uint8_t kV4 = 1, kSampled = 2, kEmitted = 4, kSeen0 = 8, kSeen1 = 16;

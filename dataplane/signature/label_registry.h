@@ -27,7 +27,8 @@ namespace synwatch::signature {
 
 class LabelRegistry {
  public:
-  static constexpr uint16_t kCapacity = 4096;
+  // Numbers 1..4095: twelve bits (Session::label).
+  static constexpr uint16_t kCapacity = 4095;
 
   static LabelRegistry& instance();
   LabelRegistry() {

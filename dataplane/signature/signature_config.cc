@@ -19,6 +19,16 @@ std::string check_name(const std::string& name) {
   return {};
 }
 
+bool parse_interface_role(std::string_view label, decode::InterfaceRole& out) {
+  for (const auto role : {decode::InterfaceRole::kExternal, decode::InterfaceRole::kInternal}) {
+    if (label == decode::role_name(role)) {
+      out = role;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string SignatureRule::place(size_t index) const {
   return where.empty() ? "rules[" + std::to_string(index) + "]" : where;
 }
@@ -39,6 +49,11 @@ std::string SignatureConfig::validate() const {
     if (r.expression.empty()) return named + ".expression: missing";
     if (std::string problem = check_name(r.label); !problem.empty())
       return named + ".label: " + problem;
+    decode::InterfaceRole role;
+    if (decode::is_interface_target(r.target) && !parse_interface_role(r.label, role))
+      return named + ".label: '" + r.label + "': a rule on " +
+             std::string(decode::scan_target_name(r.target)) +
+             " gives the interface's role: external or internal";
   }
   // The expressions: Hyperscan's own compiler says which one it refuses and why.
   std::string error;

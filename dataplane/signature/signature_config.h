@@ -9,15 +9,24 @@
 //         target: payload        # or application_name, interface_name, http_host, ...
 //         flags: [caseless]      # caseless, dotall, multiline
 //         label: ssh
+//       - id: transit-links
+//         expression: '(transit|peering|upstream)'
+//         target: interface_description   # or interface_name
+//         flags: [caseless]
+//         label: external        # rules on interfaces give a role: external or internal
 //
 // A record carries the label of the first rule, in this order, that matched it; a
-// session the first label among its records.
+// session the first label among its records. An interface named in options data takes
+// the role of the first interface rule that matches its name or description; internal
+// when none does.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "dataplane/decode/interface_role.h"
 #include "dataplane/decode/scan_span.h"
 
 namespace synwatch::signature {
@@ -55,6 +64,9 @@ struct SignatureConfig {
   // rule by its place and id ("rules[3] (nmap-ua).expression: ...").
   std::string validate() const;
 };
+
+// The role an interface rule's label gives: "external" or "internal"; false otherwise.
+bool parse_interface_role(std::string_view label, decode::InterfaceRole& out);
 
 // "" when `name` may name a rule or a label (letters, digits and - _ . : /, at most
 // kMaxNameLength); else why not.

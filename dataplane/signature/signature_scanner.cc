@@ -25,6 +25,26 @@ int on_match(unsigned id, unsigned long long, unsigned long long, unsigned, void
 
 uint16_t SignatureScanner::scan(const decode::RecordSpans& spans) {
   if (set_ == nullptr) return 0;
+  const unsigned first = first_match(spans);
+  return first < set_->rules().size() ? set_->rules()[first].label_id : 0;
+}
+
+decode::InterfaceRole SignatureScanner::classify(std::string_view name,
+                                                 std::string_view description) {
+  if (!classifies_interfaces()) return decode::InterfaceRole::kUnknown;
+  decode::RecordSpans spans;
+  auto add = [&](decode::ScanTarget target, std::string_view text) {
+    if (!text.empty())
+      spans.add(target, reinterpret_cast<const uint8_t*>(text.data()),
+                static_cast<uint32_t>(text.size()));
+  };
+  add(decode::ScanTarget::kInterfaceName, name);
+  add(decode::ScanTarget::kInterfaceDescription, description);
+  const unsigned first = first_match(spans);
+  return first < set_->rules().size() ? set_->rules()[first].role : decode::InterfaceRole::kInternal;
+}
+
+unsigned SignatureScanner::first_match(const decode::RecordSpans& spans) {
   MatchState m{set_, worker_, std::numeric_limits<unsigned>::max()};
   for (uint8_t i = 0; i < spans.count; ++i) {
     const decode::ScanSpan& s = spans.spans[i];
@@ -35,7 +55,7 @@ uint16_t SignatureScanner::scan(const decode::RecordSpans& spans) {
     hs_scan(db, reinterpret_cast<const char*>(s.data), size, 0, set_->scratch(worker_), on_match,
             &m);
   }
-  return m.first < set_->rules().size() ? set_->rules()[m.first].label_id : 0;
+  return m.first;
 }
 
 }  // namespace synwatch::signature

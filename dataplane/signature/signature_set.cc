@@ -28,7 +28,11 @@ std::shared_ptr<const SignatureSet> SignatureSet::compile(const SignatureConfig&
   std::shared_ptr<SignatureSet> set(new SignatureSet());
   set->scan_bytes_ = config.scan_bytes;
   set->workers_ = workers;
-  for (const SignatureRule& r : config.rules) set->rules_.push_back({r.id, r.label, 0, r.target});
+  for (const SignatureRule& r : config.rules) {
+    CompiledRule c{r.id, r.label, 0, r.target};
+    parse_interface_role(r.label, c.role);  // meaningful for interface targets only
+    set->rules_.push_back(std::move(c));
+  }
 
   for (size_t t = 0; t < decode::kScanTargetCount; ++t) {
     std::vector<const char*> expressions;

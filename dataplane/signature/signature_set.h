@@ -26,6 +26,7 @@ struct CompiledRule {
   std::string label;
   uint16_t label_id = 0;  // LabelRegistry number; 0 in a set compiled only to validate
   decode::ScanTarget target = decode::ScanTarget::kPayload;
+  decode::InterfaceRole role = decode::InterfaceRole::kUnknown;  // rules on interfaces
 };
 
 class SignatureSet {

@@ -13,6 +13,7 @@
 #include <regex>
 #include <set>
 
+#include "tests/support/interface_exports.h"
 #include "tests/support/test_data.h"
 #include "tests/support/udp_daemon.h"
 
@@ -283,6 +284,36 @@ TEST(ApiEndToEnd, SighupRereadsAnEditedRuleFile) {
   }
   EXPECT_GT(labels["after-edit"], 10u);
   EXPECT_EQ(labels.count("before-edit"), 0u);
+}
+
+// Interface rules that arrive with a reload tell the roles of the interfaces the daemon
+// already knows: no new options data is needed. The same sessions again, once the first
+// are decided (past the idle timeout, within the export clock's jump guard): edge before
+// the rule, inbound, outbound and private after it.
+TEST(ApiEndToEnd, InterfaceRulesAppliedAtRuntimeTellKnownInterfacesAgain) {
+  const fs::path dir = testing::scratch_dir("api-interface-roles");
+  const fs::path config = dir / "synwatch.yaml";
+  std::ofstream(config) << "signatures:\n  rules: []\n";
+  testing::UdpDaemon daemon(testing::test_port(0), 1, {"--config", config.string(), "--api-listen", "", "--metrics-listen", ""});
+  std::vector<testing::CapturedDatagram> before;
+  for (auto& payload : testing::interface_role_exports()) before.push_back({{}, std::move(payload)});
+  testing::send_datagrams(before, testing::test_port(0));
+  std::ofstream(config) << testing::kInterfaceRuleYaml;
+  daemon.signal(SIGHUP);
+  for (int i = 0; i < 500 && daemon.summary().find("change by SIGHUP") == std::string::npos; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_NE(daemon.summary().find("change by SIGHUP: configuration version 2"), std::string::npos) << daemon.summary();
+  const uint32_t later = testing::kInterfaceExportSecs + 500;
+  testing::send_datagrams({{{}, testing::interface_role_flows(false, later, 11)}}, testing::test_port(0));
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  std::map<std::string, size_t> first, second;
+  for (const auto& line : daemon.sessions()) {
+    const auto j = nlohmann::json::parse(line);
+    auto& tally = j["start_ms"].get<int64_t>() < int64_t{later - 100} * 1000 ? first : second;
+    ++tally[j["perspective"].get<std::string>()];
+  }
+  EXPECT_EQ(first, (std::map<std::string, size_t>{{"edge", 4}, {"inbound", 1}, {"outbound", 1}}));
+  EXPECT_EQ(second, (std::map<std::string, size_t>{{"edge", 1}, {"inbound", 2}, {"outbound", 1}, {"private", 2}}));
 }
 
 // Sends `datagrams` to `port` `chunk` at a time; after each chunk, `synwatchctl config

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/interface_exports.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -143,6 +144,68 @@ TEST(DaemonCapture, SignaturesLabelAsTheReplayDoes) {
       EXPECT_EQ(daemon_sessions(capture, workers, summary, &daemon_alerts, {"--config", config.string()}),
                 expected);
       EXPECT_EQ(daemon_alerts, alerts.out);
+      EXPECT_NE(summary.find("dropped or lost: none"), std::string::npos) << summary;
+    }
+  }
+}
+
+// Perspective follows the roles the interface rules give the interfaces a border router
+// names in options data, in the replay and in the daemon alike (interface_exports.h has
+// the router and its sessions); tshark, the oracle decoder, reads the same names.
+TEST(DaemonCapture, PerspectiveFollowsInterfaceRolesAsTheReplayDoes) {
+  const fs::path dir = testing::scratch_dir("daemon-interface-roles");
+  const fs::path with_rule = dir / "with-rule.yaml", without = dir / "without.yaml";
+  std::ofstream(with_rule) << testing::kInterfaceRuleYaml;
+  std::ofstream(without) << "signatures:\n  rules: []\n";
+  const std::map<std::string, std::pair<std::string, std::string>> expected_perspective = {
+      {"203.0.113.50>198.51.100.10:22", {"inbound", "edge"}},
+      {"198.51.100.10>203.0.113.60:443", {"outbound", "edge"}},
+      {"203.0.113.70>192.0.2.200:80", {"edge", "edge"}},
+      {"198.51.100.20>198.51.100.10:80", {"private", "edge"}},
+      {"203.0.113.80>10.1.2.3:25", {"inbound", "inbound"}},
+      {"10.9.9.9>198.51.100.10:8080", {"private", "outbound"}},
+  };
+  for (const bool v9 : {false, true}) {
+    SCOPED_TRACE(v9 ? "NetFlow v9" : "IPFIX");
+    const fs::path capture = dir / (v9 ? "v9.pcap" : "ipfix.pcap");
+    testing::write_interface_role_capture(capture, v9);
+    if (const std::string tshark = testing::find_program("tshark"); !tshark.empty()) {
+      const auto t = testing::run_program({tshark, "-r", capture, "-d", "udp.port==4739,cflow", "-T",
+                                           "fields", "-e", "cflow.if_name", "-e", "cflow.if_descr"});
+      ASSERT_EQ(t.status, 0) << t.err;
+      for (const char* text : {"Te0/0/0", "TRANSIT: AS64500 upstream", "Vl100", "servers", "Gi0/1",
+                               "IX peering LAN"})
+        EXPECT_NE(t.out.find(text), std::string::npos) << text << " in tshark's decoding:\n" << t.out;
+    } else {
+      std::cerr << "tshark not installed: the capture is not checked against it\n";
+    }
+    // Records say the roles of their interfaces.
+    const auto records = testing::run_program({SYNWATCH_REPLAY_BINARY, "--config", with_rule.string(), capture});
+    ASSERT_EQ(records.status, 0) << records.err;
+    EXPECT_NE(records.out.find(R"("in_if":1,"out_if":2,"in_if_role":"external","out_if_role":"internal")"),
+              std::string::npos) << records.out;
+    EXPECT_NE(records.out.find(R"("in_if":1,"out_if":4,"in_if_role":"external"})"), std::string::npos)
+        << "interface 4 was never named: no role";
+    const auto sessions = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture,
+                                                       {"--config", with_rule.string()});
+    const auto plain = testing::replay_cli_sessions(SYNWATCH_REPLAY_BINARY, capture,
+                                                    {"--config", without.string()});
+    for (const auto* lines : {&sessions, &plain}) {
+      ASSERT_EQ(lines->size(), expected_perspective.size());
+      for (const auto& line : *lines) {
+        const auto j = nlohmann::json::parse(line);
+        const std::string key = j["client"].get<std::string>() + ">" + j["server"].get<std::string>() +
+                                ":" + std::to_string(j["server_port"].get<int>());
+        ASSERT_TRUE(expected_perspective.contains(key)) << line;
+        const auto& [with, plain_perspective] = expected_perspective.at(key);
+        EXPECT_EQ(j["perspective"], lines == &sessions ? with : plain_perspective) << line;
+      }
+    }
+    for (uint32_t workers : {1u, 2u}) {
+      SCOPED_TRACE(std::to_string(workers) + " worker(s)");
+      std::string summary;
+      EXPECT_EQ(daemon_sessions(capture, workers, summary, nullptr, {"--config", with_rule.string()}),
+                sessions);
       EXPECT_NE(summary.find("dropped or lost: none"), std::string::npos) << summary;
     }
   }

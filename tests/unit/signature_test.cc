@@ -70,6 +70,11 @@ TEST(SignatureConfig, EveryMistakeNamesTheRuleAndTheReason) {
       {"a label with a space",
        "signatures:\n  rules: [{id: x, expression: 'a', target: payload, label: 'a b'}]\n",
        "signatures.rules[0] (x).label: 'a b': only letters, digits and - _ . : / are allowed"},
+      {"an interface rule whose label is no role",
+       "signatures:\n  rules: [{id: x, expression: 'transit', target: interface_description, "
+       "label: upstream}]\n",
+       "signatures.rules[0] (x).label: 'upstream': a rule on interface_description gives the "
+       "interface's role: external or internal"},
       {"no expression", "signatures:\n  rules: [{id: x, target: payload, label: a}]\n",
        "signatures.rules[0] (x).expression: missing"},
       {"no target", "signatures:\n  rules: [{id: x, expression: 'a', label: a}]\n",
@@ -136,6 +141,32 @@ TEST(SignatureConfig, ShippedPackLoadsAfterInlineRules) {
               cfg.signatures.rules[0].multiline);
   std::string error;
   EXPECT_NE(SignatureSet::compile(cfg.signatures, 2, error), nullptr) << error;
+}
+
+// The interface-role pack marks the links to other networks external by their usual
+// descriptions, and nothing else.
+TEST(SignatureConfig, ShippedInterfaceRolePackTellsBordersFromTheRest) {
+  const std::string pack = (testing::source_dir() / "deploy/signatures/interface-roles.yaml").string();
+  config::SynwatchConfig cfg;
+  ASSERT_EQ(config::parse_config("signatures:\n  rule_files: [" + pack + "]\n", cfg), "");
+  std::string error;
+  const auto set = SignatureSet::compile(cfg.signatures, 1, error);
+  ASSERT_NE(set, nullptr) << error;
+  SignatureScanner scanner;
+  scanner.use(set.get(), 0);
+  using decode::InterfaceRole;
+  const std::pair<const char*, InterfaceRole> cases[] = {
+      {"TRANSIT: AS64500 Cogent 10G", InterfaceRole::kExternal},
+      {"Peering - DE-CIX Frankfurt", InterfaceRole::kExternal},
+      {"[EXT] Telia upstream", InterfaceRole::kExternal},
+      {"IXP LAN", InterfaceRole::kExternal},
+      {"Core uplink to dist-2", InterfaceRole::kInternal},
+      {"servers vlan 100", InterfaceRole::kInternal},
+      {"Mgmt - peering router OOB", InterfaceRole::kInternal},
+      {"expansion slot", InterfaceRole::kInternal},
+  };
+  for (const auto& [description, role] : cases)
+    EXPECT_EQ(scanner.classify("", description), role) << description;
 }
 
 TEST(SignatureScanner, TheFirstRuleInOrderGivesTheLabelAndEveryMatchCounts) {

@@ -1,0 +1,54 @@
+#include "dataplane/decode/interface_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace synwatch::decode {
+namespace {
+
+void keep(std::string_view text, std::array<char, kMaxInterfaceText>& out, uint8_t& size) {
+  size = static_cast<uint8_t>(std::min(text.size(), kMaxInterfaceText));
+  std::memcpy(out.data(), text.data(), size);
+}
+
+}  // namespace
+
+InterfaceTable::InterfaceTable(uint32_t capacity) : map_(capacity) {}
+
+bool InterfaceTable::learn(const IpAddress& exporter, uint32_t index,
+                           const InterfaceNaming& naming, int64_t now_ms) {
+  if (index == 0 || map_.capacity() == 0) return true;
+  const Key key{exporter, index};
+  bool evicted = false;
+  Entry* e = map_.find(key);
+  if (e == nullptr) {
+    if (map_.full()) {
+      const int64_t victim = map_.pick_victim(
+          8, [](const Entry& a, const Entry& b) { return a.refreshed_ms < b.refreshed_ms; });
+      map_.erase_at(static_cast<uint32_t>(victim));
+      evicted = true;
+    }
+    e = map_.insert(key);
+    if (e == nullptr) return false;  // not reached: a slot was freed above
+    *e = Entry{};
+  }
+  if (naming.has_name) keep(naming.name, e->name, e->name_size);
+  if (naming.has_description) keep(naming.description, e->description, e->description_size);
+  e->generation = 0;  // the text may have changed: tell the role again
+  e->refreshed_ms = now_ms;
+  return !evicted;
+}
+
+InterfaceRole InterfaceTable::role_of(const IpAddress& exporter, uint32_t index) {
+  if (index == 0 || classifier_ == nullptr) return InterfaceRole::kUnknown;
+  Entry* e = map_.find(Key{exporter, index});
+  if (e == nullptr) return InterfaceRole::kUnknown;
+  const uint32_t generation = classifier_->generation();
+  if (e->generation != generation) [[unlikely]] {
+    e->role = classifier_->classify(e->name_text(), e->description_text());
+    e->generation = generation;
+  }
+  return e->role;
+}
+
+}  // namespace synwatch::decode

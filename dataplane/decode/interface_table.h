@@ -1,0 +1,86 @@
+// InterfaceTable: the interfaces exporters have named in options data, with the role
+// the rules in force give each. One per decoder (per core); bounded: at capacity the
+// least recently refreshed interface makes room.
+//
+// Roles are told lazily: a rule set swapped in (a reload) marks every role stale, and
+// each interface is told again when a record next passes through it, so a reload costs
+// the packet path no pause.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "dataplane/decode/flow_record.h"
+#include "dataplane/decode/interface_role.h"
+#include "dataplane/table/bounded_map.h"
+
+namespace synwatch::decode {
+
+// Longest name or description kept (SNMP's ifAlias is at most 64 octets); longer ones
+// are cut, and rules see the cut text.
+inline constexpr size_t kMaxInterfaceText = 64;
+
+// What one options record says of an interface; a part it leaves out keeps what an
+// earlier record said (some exporters send names and descriptions in separate records).
+struct InterfaceNaming {
+  std::string_view name;
+  std::string_view description;
+  bool has_name = false;
+  bool has_description = false;
+};
+
+class InterfaceTable {
+ public:
+  explicit InterfaceTable(uint32_t capacity);
+
+  // The classifier of the worker that owns this table (null: no roles).
+  void use_classifier(InterfaceClassifier* classifier) { classifier_ = classifier; }
+
+  // Learns or refreshes interface `index` of `exporter`. False when another interface
+  // was evicted to make room. Index 0 (unknown interface) is ignored.
+  bool learn(const IpAddress& exporter, uint32_t index, const InterfaceNaming& naming,
+             int64_t now_ms);
+
+  // Sets the roles of `r`'s source (its ingress interface) and destination (egress).
+  void mark(FlowRecord& r) {
+    if (map_.size() == 0 || classifier_ == nullptr || !classifier_->classifies_interfaces())
+      return;
+    r.src_role = static_cast<uint8_t>(role_of(r.exporter, r.in_if)) & 3u;
+    r.dst_role = static_cast<uint8_t>(role_of(r.exporter, r.out_if)) & 3u;
+  }
+
+  // The role of interface `index` of `exporter` (kUnknown when it was never named).
+  InterfaceRole role_of(const IpAddress& exporter, uint32_t index);
+
+  uint32_t size() const { return map_.size(); }
+  uint32_t capacity() const { return map_.capacity(); }
+
+  struct Key {
+    IpAddress exporter;
+    uint32_t index = 0;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct Entry {
+    std::array<char, kMaxInterfaceText> name{};
+    std::array<char, kMaxInterfaceText> description{};
+    uint8_t name_size = 0;
+    uint8_t description_size = 0;
+    InterfaceRole role = InterfaceRole::kUnknown;
+    uint32_t generation = 0;  // of the classifier that told `role`; 0: never told
+    int64_t refreshed_ms = 0;
+    std::string_view name_text() const { return {name.data(), name_size}; }
+    std::string_view description_text() const { return {description.data(), description_size}; }
+  };
+
+ private:
+  struct KeyHash {
+    uint64_t operator()(const Key& k) const {
+      return k.exporter.hash() ^ (uint64_t{k.index} * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+  table::BoundedMap<Key, Entry, KeyHash> map_;
+  InterfaceClassifier* classifier_ = nullptr;
+};
+
+}  // namespace synwatch::decode
