@@ -57,6 +57,10 @@ class PipelineCollector : public prometheus::Collectable {
                       MetricType::Gauge, {}};
     MetricFamily capacity{"synwatch_session_table_capacity", "Sessions the worker's table can hold.",
                           MetricType::Gauge, {}};
+    MetricFamily interfaces{"synwatch_interfaces",
+                            "Interfaces exporters named in options data, by the role interface rules "
+                            "give them (unknown: no interface rules in force).",
+                            MetricType::Gauge, {}};
     MetricFamily drops{"synwatch_drops_total",
                        "Input discarded, by layer and reason (docs/counters.md): a datagram, record, "
                        "session or table update that was counted and not used.",
@@ -83,6 +87,9 @@ class PipelineCollector : public prometheus::Collectable {
       counter(exporters, s.exporters);
       counter(live, s.sessions_live);
       counter(capacity, s.sessions_capacity);
+      for (size_t role = 0; role < s.interfaces.size(); ++role)
+        counter(interfaces, s.interfaces[role],
+                {{"role", std::string(decode::role_name(static_cast<decode::InterfaceRole>(role)))}});
       pipeline::for_each_counter(s, [&](std::string_view layer, std::string_view name, wire::CounterKind kind,
                                         uint64_t value) {
         MetricFamily& f = kind == wire::CounterKind::kDrop ? drops : kind == wire::CounterKind::kLoss ? lost : events;
@@ -90,7 +97,7 @@ class PipelineCollector : public prometheus::Collectable {
                 {{"layer", std::string(layer)}, {kind == wire::CounterKind::kEvent ? "event" : "reason", std::string(name)}});
       });
     }
-    std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, drops, lost, events};
+    std::vector<MetricFamily> out{datagrams, records, exporters, live, capacity, interfaces, drops, lost, events};
     add_exporters(stats, out);
     add_ports(out);
     add_sessions(out);

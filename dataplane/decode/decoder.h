@@ -36,6 +36,7 @@ class Decoder {
     interfaces_.use_classifier(classifier);
   }
   const InterfaceTable& interfaces() const { return interfaces_; }
+  InterfaceTable& interfaces() { return interfaces_; }
   const TemplateCache& templates() const { return templated_.templates(); }
   const PendingBuffer& pending() const { return templated_.pending(); }
 

@@ -39,6 +39,15 @@ bool InterfaceTable::learn(const IpAddress& exporter, uint32_t index,
   return !evicted;
 }
 
+std::array<uint32_t, 3> InterfaceTable::count_roles() {
+  std::array<uint32_t, 3> counts{};
+  const bool telling = classifier_ != nullptr && classifier_->classifies_interfaces();
+  map_.for_each([&](const Key& k, const Entry&) {
+    ++counts[static_cast<size_t>(telling ? role_of(k.exporter, k.index) : InterfaceRole::kUnknown)];
+  });
+  return counts;
+}
+
 InterfaceRole InterfaceTable::role_of(const IpAddress& exporter, uint32_t index) {
   if (index == 0 || classifier_ == nullptr) return InterfaceRole::kUnknown;
   Entry* e = map_.find(Key{exporter, index});

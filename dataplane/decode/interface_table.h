@@ -53,6 +53,10 @@ class InterfaceTable {
   // The role of interface `index` of `exporter` (kUnknown when it was never named).
   InterfaceRole role_of(const IpAddress& exporter, uint32_t index);
 
+  // How many interfaces have each role under the rules in force (kUnknown: no interface
+  // rules), telling stale roles on the way. For the worker's stats, off the record path.
+  std::array<uint32_t, 3> count_roles();
+
   uint32_t size() const { return map_.size(); }
   uint32_t capacity() const { return map_.capacity(); }
 

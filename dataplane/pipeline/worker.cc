@@ -239,6 +239,7 @@ void Worker::publish_stats(bool final) {
   });
   s.sessions_live = table_.size();
   s.sessions_capacity = table_.capacity();
+  s.interfaces = decoder_.interfaces().count_roles();
   if (input_counters_ != nullptr) s.input = *input_counters_;
   s.packets = packet_counters_;
   s.decode = decoder_.total_counters();

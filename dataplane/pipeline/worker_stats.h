@@ -5,6 +5,7 @@
 // skips that tick rather than wait, so readers can never stall the dataplane.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
@@ -25,6 +26,8 @@ struct WorkerStats {
   uint32_t exporters = 0;         // exporters this worker decodes
   uint32_t sessions_live = 0;     // session table occupancy
   uint32_t sessions_capacity = 0;
+  // Interfaces exporters named in options data, by role (decode::InterfaceRole order).
+  std::array<uint32_t, 3> interfaces{};
   bool detection = false;         // the detect counters mean something
   wire::InputCounters input;
   wire::PacketCounters packets;

@@ -22,6 +22,7 @@
 
 #include "dataplane/socket/udp_sockets.h"
 #include "tests/support/capture_datagrams.h"
+#include "tests/support/interface_exports.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 #include "tests/support/udp_daemon.h"
@@ -277,6 +278,30 @@ TEST(Metrics, ScrapeWhileRunningCountsWhatTheDaemonReceived) {
 
 // Signature matches per rule: as many as the records the offline replay labels with
 // that rule's label (the two rules never match the same record).
+// The interfaces exporters named, by the role the rules gave them.
+TEST(Metrics, InterfacesByRole) {
+  const fs::path config = testing::scratch_dir("metrics-interfaces") / "synwatch.yaml";
+  std::ofstream(config) << testing::kInterfaceRuleYaml;
+  UdpDaemon daemon(test_port(7), 1, {"--config", config.string(), "--metrics-listen", "127.0.0.1:0"});
+  const uint16_t port = metrics_port(daemon);
+  ASSERT_NE(port, 0) << daemon.summary();
+  std::vector<testing::CapturedDatagram> datagrams;
+  for (auto& payload : testing::interface_role_exports()) datagrams.push_back({{}, std::move(payload)});
+  send_datagrams(datagrams, test_port(7));
+  std::string metrics;
+  for (int i = 0; i < 50; ++i) {  // the worker publishes its stats every tick
+    std::this_thread::sleep_for(100ms);
+    metrics = http_get(port, "/metrics");
+    if (series_sum(metrics, "synwatch_interfaces{worker=\"0\",role=\"external\"}").first > 0) break;
+  }
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  EXPECT_EQ(series_sum(metrics, "synwatch_interfaces{worker=\"0\",role=\"external\"}").first, 2) << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_interfaces{worker=\"0\",role=\"internal\"}").first, 1) << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_interfaces{worker=\"0\",role=\"unknown\"}").first, 0) << metrics;
+  EXPECT_EQ(series_sum(metrics, "synwatch_signature_matches_total{rule=\"transit-or-peering\",label=\"external\"}").first, 2)
+      << metrics;
+}
+
 TEST(Metrics, SignatureMatchesPerRule) {
   const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-pmacct-sflow.pcap";
   const fs::path config = testing::scratch_dir("metrics-signatures") / "synwatch.yaml";

@@ -7,15 +7,19 @@
 // 0x5f (sFlow) stamps sFlow version 5, so every input reaches its decoder.
 //
 // What it checks beyond the sanitizers: every record the decoder emits is well formed
-// (addresses set, a protocol, counts that add up), and the decoder never emits more
-// records per datagram than max_records_per_packet.
+// (addresses set, a protocol, counts that add up, interface roles in range), the decoder
+// never emits more records per datagram than max_records_per_packet, and interface
+// names reach the classifier cut to their bound. The classifier's rules "change" with
+// the clock, so roles are told again as a reload makes them.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "dataplane/decode/decoder.h"
+#include "dataplane/decode/interface_table.h"
 
 #ifndef SYNWATCH_FUZZ_VERSION
 #error "SYNWATCH_FUZZ_VERSION: 5, 9, 10 or 0x5f (sFlow)"
@@ -35,14 +39,30 @@ decode::DecoderConfig small_tables() {
   c.template_timeout_s = 60;
   c.pending_timeout_s = 5;
   c.max_records_per_packet = 512;
+  c.interface_capacity = 8;
   return c;
 }
+
+// Roles from the texts' first bytes; a new generation every few inputs.
+class StubClassifier : public decode::InterfaceClassifier {
+ public:
+  bool classifies_interfaces() const override { return true; }
+  uint32_t generation() const override { return generation_; }
+  decode::InterfaceRole classify(std::string_view name, std::string_view description) override {
+    if (name.size() > decode::kMaxInterfaceText || description.size() > decode::kMaxInterfaceText)
+      std::abort();
+    const unsigned first = name.empty() ? 0u : static_cast<uint8_t>(name[0]);
+    return static_cast<decode::InterfaceRole>(first % 3);
+  }
+  uint32_t generation_ = 1;
+};
 
 class CheckingSink : public decode::RecordSink {
  public:
   void on_record(const decode::FlowRecord& r) override {
     ++records;
     if (!r.src.is_set() || !r.dst.is_set() || r.src.family() != r.dst.family()) std::abort();
+    if (r.src_role > 2 || r.dst_role > 2) std::abort();
   }
   size_t records = 0;
 };
@@ -51,6 +71,8 @@ class CheckingSink : public decode::RecordSink {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static decode::Decoder decoder(small_tables());
+  static StubClassifier classifier;
+  decoder.use_interface_classifier(&classifier);
   static int64_t now_ms = 1'700'000'000'000;
   if (size < 1) return 0;
   const uint8_t control = data[0];
@@ -64,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   decode::ExportContext ctx;
   ctx.exporter = wire::IpAddress::v4(0xc0000201u + (control & 3));  // 192.0.2.1 .. 192.0.2.4
   now_ms += (control >> 2) * 1000;  // up to 63 s a step: timeouts expire
+  if ((control >> 2) == 63) ++classifier.generation_;  // a reload
   ctx.receive_ms = now_ms;
   CheckingSink sink;
   decoder.decode(ctx, datagram.data(), datagram.size(), sink);

@@ -68,6 +68,36 @@ def kind(payload):
     return None
 
 
+def interface_table_seeds():
+    """IPFIX and NetFlow v9 options data naming two interfaces, then a flow through them:
+    no bundled exporter names its interfaces, so these reach the interface table."""
+    names = [(1, b"Te0/0/0", b"TRANSIT: AS64500"), (2, b"Vl100", b"servers")]
+    flow = (bytes([203, 0, 113, 50, 198, 51, 100, 10]) + struct.pack(">HHBBII", 40000, 22, 6, 2, 1, 2))
+    flow_fields = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (6, 1), (10, 4), (14, 4)]
+
+    def fields(specs):
+        return b"".join(struct.pack(">HH", i, n) for i, n in specs)
+
+    def set_(set_id, body):
+        return struct.pack(">HH", set_id, 4 + len(body)) + body
+
+    # IPFIX: scope ingressInterface, variable-length names.
+    records = b"".join(struct.pack(">IB", i, len(n)) + n + bytes([len(d)]) + d for i, n, d in names)
+    sets = (set_(3, struct.pack(">HHH", 300, 3, 1) + fields([(10, 4), (82, 0xFFFF), (83, 0xFFFF)]))
+            + set_(300, records)
+            + set_(2, struct.pack(">HH", 256, len(flow_fields)) + fields(flow_fields))
+            + set_(256, flow))
+    ipfix = struct.pack(">HHIII", 10, 16 + len(sets), 1700000000, 0, 0) + sets
+    # NetFlow v9: Interface scope (type 2), fixed-length NUL-padded names.
+    records = b"".join(struct.pack(">I", i) + n.ljust(16, b"\0") + d.ljust(32, b"\0") for i, n, d in names)
+    sets = (set_(1, struct.pack(">HHH", 300, 4, 8) + fields([(2, 4), (82, 16), (83, 32)]))
+            + set_(300, records)
+            + set_(0, struct.pack(">HH", 256, len(flow_fields)) + fields(flow_fields))
+            + set_(256, flow))
+    v9 = struct.pack(">HHIIII", 9, 6, 100000, 1700000000, 0, 0) + sets
+    return [("fuzz_decode_ipfix", ipfix), ("fuzz_decode_v9", v9)]
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -101,6 +131,8 @@ def main():
             run = b"".join(ipfix[start:start + 8])
             if len(run) <= 65535:
                 write("fuzz_ipfix_differential", run)
+    for fuzzer, payload in interface_table_seeds():
+        write(fuzzer, b"\x00" + payload)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     with open(os.path.join(root, "deploy", "synwatch.example.yaml"), "rb") as f:
         write("fuzz_config", f.read())
