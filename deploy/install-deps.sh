@@ -17,9 +17,11 @@ build_packages=(
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
 # (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS
 # test certificates, rsyslog (a syslog collector for the alert sink) and logrotate;
+# tshark, the oracle decoder of captures the tests build; dpkg-dev (dpkg-shlibdeps) for
+# the Debian package's dependencies;
 # clang and its runtimes (libFuzzer, sanitizers) for the fuzzers in tests/fuzz.
 test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl rsyslog logrotate
-  clang libclang-rt-14-dev)
+  clang libclang-rt-14-dev tshark dpkg-dev)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")

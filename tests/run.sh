@@ -14,6 +14,8 @@ jobs=$(nproc)
 cmake -S . -B build -G Ninja -DSYNWATCH_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
+# The Debian package: built from that build, installed with dpkg, checked, purged.
+tests/package/deb_install_test.sh build
 
 if [[ "${SYNWATCH_SKIP_SANITIZERS:-0}" != 1 ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSYNWATCH_WERROR=ON \
