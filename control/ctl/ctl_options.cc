@@ -57,6 +57,7 @@ const char kCtlUsage[] =
     "  --json                 print the API's responses as JSON, one object per line\n"
     "  --timeout SEC          give up on a call after SEC seconds (default 5)\n"
     "  -h, --help             this help\n"
+    "  --version              print the version\n"
     "\n"
     "Exit status: 0 success, 1 the call failed (daemon unreachable, refused, error),\n"
     "2 bad command line.\n";
@@ -111,6 +112,7 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
   while (line.next()) {
     const std::string_view arg = line.arg();
     if (line.flag("-h") || line.flag("--help")) out.help = true;
+    else if (line.flag("--version")) out.version = true;
     else if (line.flag("--json")) out.json = true;
     else if (line.flag("--all")) out.all = true;
     else if (line.flag("--dry-run")) out.dry_run = true;
@@ -155,7 +157,7 @@ std::string parse_ctl_options(int argc, const char* const* argv, int64_t now_ms,
       out.command.emplace_back(arg);
     }
   }
-  if (out.help) return {};
+  if (out.help || out.version) return {};
   if (out.command.empty()) return "no command (see --help)";
   if ((!out.tls_cert.empty() || !out.tls_key.empty()) && out.tls_ca.empty())
     return "--tls-cert: a client certificate needs --tls-ca";

@@ -17,6 +17,7 @@ struct CtlOptions {
   bool json = false;
   uint32_t timeout_s = 5;
   bool help = false;
+  bool version = false;
   std::vector<std::string> command;  // "status", "alerts", "config get", ...
 
   // stats

@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
     std::fputs(kCtlUsage, stdout);
     return 0;
   }
+  if (options.version) {
+    std::puts("synwatchctl " SYNWATCH_VERSION);
+    return 0;
+  }
   std::string error;
   auto client = CtlClient::create(options, error);
   if (!client) {

@@ -28,7 +28,7 @@ dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb"
 version=$(sed -nE 's/^project\(synwatch VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
 [[ "$(/usr/bin/synwatchd --version)" == "synwatchd $version "* ]] || fail "synwatchd --version: $(/usr/bin/synwatchd --version)"
 [[ "$(/usr/bin/synwatch-replay --version)" == "synwatch-replay $version"* ]] || fail "synwatch-replay --version"
-/usr/bin/synwatchctl --help >/dev/null || fail "synwatchctl --help"
+[[ "$(/usr/bin/synwatchctl --version)" == "synwatchctl $version" ]] || fail "synwatchctl --version"
 for config in /etc/synwatch/synwatch.yaml /usr/share/doc/synwatch/examples/*.yaml; do
   /usr/bin/synwatchd --config "$config" --check-config || fail "--check-config $config"
 done
