@@ -88,6 +88,7 @@ void parse_decoder(const YAML::Node& n, decode::DecoderConfig& d) {
     else if (key == "max_records_per_packet") d.max_records_per_packet = read_u32(v, f);
     else if (key == "clock_jump_s") d.clock_jump_s = read_u32(v, f);
     else if (key == "interface_capacity") d.interface_capacity = read_u32(v, f);
+    else if (key == "interfaces_per_exporter") d.interfaces_per_exporter = read_u32(v, f);
     else if (key == "sampling_overrides") {
       d.sampling_overrides.clear();
       each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {

@@ -50,6 +50,7 @@ namespace synwatch::decode {
   X(options_record, kEvent, "options data record applied (sampling, system init time, interface names)") \
   X(interface_named, kEvent, "options data named an interface (interfaceName, interfaceDescription)") \
   X(interface_table_full, kEvent, "interface table at capacity: the least recently named interface was forgotten") \
+  X(interface_exporter_limit, kDrop, "exporter already names its maximum number of interfaces: new interface refused") \
   X(sampling_table_full, kEvent, "more samplers per domain than tracked: the oldest was replaced") \
   X(time_base_unknown, kEvent, "sysUpTime-relative times before the system init time is known: export time used")
 

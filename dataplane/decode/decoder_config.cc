@@ -17,6 +17,7 @@ std::string DecoderConfig::validate() const {
       {"max_records_per_packet", max_records_per_packet, 1, 65535},
       {"clock_jump_s", clock_jump_s, 0, 7 * 86400},
       {"interface_capacity", interface_capacity, 0, 1u << 20},
+      {"interfaces_per_exporter", interfaces_per_exporter, 1, 1u << 20},
   });
   if (!problem.empty()) return problem;
   for (const auto& o : sampling_overrides) {

@@ -30,6 +30,7 @@ struct DecoderConfig {
   // Interfaces named in options data, per core, all exporters together (interface_table.h);
   // 0: names are not kept and records carry no interface roles.
   uint32_t interface_capacity = 4096;
+  uint32_t interfaces_per_exporter = 1024;  // so one exporter cannot crowd out the rest
   std::vector<SamplingOverride> sampling_overrides;
 
   // Empty when valid; otherwise "field: reason".

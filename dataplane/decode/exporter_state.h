@@ -54,6 +54,7 @@ struct ExporterState {
   uint64_t packets = 0;
   uint64_t records = 0;
   uint32_t templates = 0;  // templates this exporter holds in the template store
+  uint32_t interfaces = 0;  // interfaces it named that the interface table holds
   uint32_t pending = 0;    // data sets held for it in the pending buffer
   uint32_t static_sampling = 0;  // configured override; 0 none
   int64_t last_seen_ms = 0;

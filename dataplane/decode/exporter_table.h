@@ -24,6 +24,7 @@ class ExporterTable {
   // the exporters known and those to come. `overrides` must outlive its use.
   void use_sampling_overrides(const std::vector<SamplingOverride>& overrides);
   ExporterState* find(const IpAddress& exporter) { return map_.find(exporter); }
+  const ExporterState* find(const IpAddress& exporter) const { return map_.find(exporter); }
 
   // Counters of every exporter, live and recycled.
   DecodeCounters total_counters() const;

@@ -15,28 +15,30 @@ void keep(std::string_view text, std::array<char, kMaxInterfaceText>& out, uint8
 
 InterfaceTable::InterfaceTable(uint32_t capacity) : map_(capacity) {}
 
-bool InterfaceTable::learn(const IpAddress& exporter, uint32_t index,
-                           const InterfaceNaming& naming, int64_t now_ms) {
-  if (index == 0 || map_.capacity() == 0) return true;
+InterfaceTable::Learned InterfaceTable::learn(const IpAddress& exporter, uint32_t index,
+                                              const InterfaceNaming& naming, int64_t now_ms) {
+  Learned out;
+  if (index == 0 || map_.capacity() == 0) return out;
   const Key key{exporter, index};
-  bool evicted = false;
   Entry* e = map_.find(key);
   if (e == nullptr) {
     if (map_.full()) {
-      const int64_t victim = map_.pick_victim(
-          8, [](const Entry& a, const Entry& b) { return a.refreshed_ms < b.refreshed_ms; });
-      map_.erase_at(static_cast<uint32_t>(victim));
-      evicted = true;
+      const auto victim = static_cast<uint32_t>(map_.pick_victim(
+          8, [](const Entry& a, const Entry& b) { return a.refreshed_ms < b.refreshed_ms; }));
+      out.evicted = true;
+      out.evicted_exporter = map_.key_at(victim).exporter;
+      map_.erase_at(victim);
     }
     e = map_.insert(key);
-    if (e == nullptr) return false;  // not reached: a slot was freed above
+    if (e == nullptr) return out;  // not reached: a slot was freed above
     *e = Entry{};
+    out.added = true;
   }
   if (naming.has_name) keep(naming.name, e->name, e->name_size);
   if (naming.has_description) keep(naming.description, e->description, e->description_size);
   e->generation = 0;  // the text may have changed: tell the role again
   e->refreshed_ms = now_ms;
-  return !evicted;
+  return out;
 }
 
 std::array<uint32_t, 3> InterfaceTable::count_roles() {

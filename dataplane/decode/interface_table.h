@@ -37,10 +37,18 @@ class InterfaceTable {
   // The classifier of the worker that owns this table (null: no roles).
   void use_classifier(InterfaceClassifier* classifier) { classifier_ = classifier; }
 
-  // Learns or refreshes interface `index` of `exporter`. False when another interface
-  // was evicted to make room. Index 0 (unknown interface) is ignored.
-  bool learn(const IpAddress& exporter, uint32_t index, const InterfaceNaming& naming,
-             int64_t now_ms);
+  // Learns or refreshes interface `index` (not 0) of `exporter`. `added`: it was new; if
+  // another interface was evicted to make room, `evicted` names its exporter.
+  struct Learned {
+    bool added = false;
+    bool evicted = false;
+    IpAddress evicted_exporter;
+  };
+  Learned learn(const IpAddress& exporter, uint32_t index, const InterfaceNaming& naming,
+                int64_t now_ms);
+  bool contains(const IpAddress& exporter, uint32_t index) const {
+    return map_.find(Key{exporter, index}) != nullptr;
+  }
 
   // Sets the roles of `r`'s source (its ingress interface) and destination (egress).
   void mark(FlowRecord& r) {

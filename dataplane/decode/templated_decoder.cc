@@ -349,10 +349,20 @@ void TemplatedDecoder::learn_interface(PacketScope& scope, const Message& m,
   };
   text(FieldKind::kInterfaceName, naming.name, naming.has_name);
   text(FieldKind::kInterfaceDescription, naming.description, naming.has_description);
+  const auto i = static_cast<uint32_t>(index);
+  if (!scope.interfaces.contains(scope.ctx.exporter, i) &&
+      scope.exporter.interfaces >= config_.interfaces_per_exporter) {
+    scope.count(DecodeCounter::interface_exporter_limit);
+    return;
+  }
   scope.count(DecodeCounter::interface_named);
-  if (!scope.interfaces.learn(scope.ctx.exporter, static_cast<uint32_t>(index), naming,
-                              m.clock_ms))
+  const InterfaceTable::Learned learned = scope.interfaces.learn(scope.ctx.exporter, i, naming, m.clock_ms);
+  if (learned.added) ++scope.exporter.interfaces;
+  if (learned.evicted) {
     scope.count(DecodeCounter::interface_table_full);
+    if (ExporterState* owner = exporters_.find(learned.evicted_exporter); owner && owner->interfaces > 0)
+      --owner->interfaces;
+  }
 }
 
 void TemplatedDecoder::apply_options(PacketScope& scope, Message& m, const FieldValues& f) {

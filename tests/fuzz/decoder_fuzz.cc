@@ -40,6 +40,7 @@ decode::DecoderConfig small_tables() {
   c.pending_timeout_s = 5;
   c.max_records_per_packet = 512;
   c.interface_capacity = 8;
+  c.interfaces_per_exporter = 4;  // four exporters, eight slots: limits and evictions
   return c;
 }
 

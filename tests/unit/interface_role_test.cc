@@ -169,6 +169,41 @@ TEST(InterfaceRoles, TheTableIsBoundedAndForgetsTheLeastRecentlyNamed) {
   for (const auto& r : off.feed_all()) EXPECT_EQ(roles(r), "unknown>unknown");
 }
 
+// One exporter cannot fill the table: past decoder.interfaces_per_exporter its new
+// interfaces are refused and counted, while another exporter still names its own; an
+// interface evicted at the table's bound frees its exporter's share.
+TEST(InterfaceRoles, EachExporterHasItsShareOfTheTable) {
+  decode::DecoderConfig config;
+  config.interfaces_per_exporter = 2;
+  config.interface_capacity = 3;
+  ClassifyingHarness h(config);
+  const auto options = testing::interface_role_exports()[0];  // names interfaces 1, 2, 3
+  h.feed(options, "192.0.2.1");
+  EXPECT_EQ(h.decoder.interfaces().size(), 2u);
+  EXPECT_EQ(h.count(DecodeCounter::interface_exporter_limit), 1u);
+  h.feed(options, "192.0.2.1");  // a refresh: the two it holds stay, the third is refused again
+  EXPECT_EQ(h.count(DecodeCounter::interface_exporter_limit), 2u);
+  // The other exporter, later: one slot is free, then the table is full and the
+  // interface named longest ago (one of the first exporter's) makes room.
+  Bytes names;
+  for (uint32_t i = 1; i <= 3; ++i) names.u32(i).varlen({'x'});
+  h.feed(IpfixPacket().export_time(testing::kInterfaceExportSecs + 100)
+             .options_template_set(300, 1, {{10, 4}, {82, 0xffff}})
+             .data_set(300, names).build(),
+         "192.0.2.2");
+  EXPECT_EQ(h.decoder.interfaces().size(), 3u);
+  EXPECT_EQ(h.count(DecodeCounter::interface_table_full), 1u);
+  EXPECT_EQ(h.count(DecodeCounter::interface_exporter_limit), 3u);
+  wire::IpAddress first_exporter, second_exporter;
+  wire::IpAddress::parse("192.0.2.1", first_exporter);
+  wire::IpAddress::parse("192.0.2.2", second_exporter);
+  const decode::ExporterState* first = h.decoder.exporters().find(first_exporter);
+  const decode::ExporterState* second = h.decoder.exporters().find(second_exporter);
+  ASSERT_TRUE(first != nullptr && second != nullptr);
+  EXPECT_EQ(first->interfaces, 1u) << "the evicted interface was the first exporter's";
+  EXPECT_EQ(second->interfaces, 2u);
+}
+
 TEST(InterfaceRoles, HostileNamesAreCutAndUnscopedOrZeroIndexRecordsIgnored) {
   ClassifyingHarness h;
   // Rules see at most kMaxInterfaceText bytes of a name.
