@@ -52,8 +52,7 @@ class InterfaceTable {
 
   // Sets the roles of `r`'s source (its ingress interface) and destination (egress).
   void mark(FlowRecord& r) {
-    if (map_.size() == 0 || classifier_ == nullptr || !classifier_->classifies_interfaces())
-      return;
+    if (map_.size() == 0 || classifier_ == nullptr || !classifier_->classifies_interfaces()) return;
     r.src_role = static_cast<uint8_t>(role_of(r.exporter, r.in_if)) & 3u;
     r.dst_role = static_cast<uint8_t>(role_of(r.exporter, r.out_if)) & 3u;
   }

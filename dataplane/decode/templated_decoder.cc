@@ -356,12 +356,13 @@ void TemplatedDecoder::learn_interface(PacketScope& scope, const Message& m,
     return;
   }
   scope.count(DecodeCounter::interface_named);
-  const InterfaceTable::Learned learned = scope.interfaces.learn(scope.ctx.exporter, i, naming, m.clock_ms);
+  const InterfaceTable::Learned learned =
+      scope.interfaces.learn(scope.ctx.exporter, i, naming, m.clock_ms);
   if (learned.added) ++scope.exporter.interfaces;
   if (learned.evicted) {
     scope.count(DecodeCounter::interface_table_full);
-    if (ExporterState* owner = exporters_.find(learned.evicted_exporter); owner && owner->interfaces > 0)
-      --owner->interfaces;
+    ExporterState* owner = exporters_.find(learned.evicted_exporter);
+    if (owner != nullptr && owner->interfaces > 0) --owner->interfaces;
   }
 }
 

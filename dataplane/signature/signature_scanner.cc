@@ -41,7 +41,8 @@ decode::InterfaceRole SignatureScanner::classify(std::string_view name,
   add(decode::ScanTarget::kInterfaceName, name);
   add(decode::ScanTarget::kInterfaceDescription, description);
   const unsigned first = first_match(spans);
-  return first < set_->rules().size() ? set_->rules()[first].role : decode::InterfaceRole::kInternal;
+  return first < set_->rules().size() ? set_->rules()[first].role
+                                       : decode::InterfaceRole::kInternal;
 }
 
 unsigned SignatureScanner::first_match(const decode::RecordSpans& spans) {

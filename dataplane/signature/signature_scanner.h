@@ -33,8 +33,9 @@ class SignatureScanner final : public decode::InterfaceClassifier {
   // decode::InterfaceClassifier: the role of the first interface rule that matches the
   // name or the description (counted as a match of that rule); internal when none does.
   bool classifies_interfaces() const override {
-    return set_ != nullptr && (set_->database(decode::ScanTarget::kInterfaceName) != nullptr ||
-                               set_->database(decode::ScanTarget::kInterfaceDescription) != nullptr);
+    if (set_ == nullptr) return false;
+    return set_->database(decode::ScanTarget::kInterfaceName) != nullptr ||
+           set_->database(decode::ScanTarget::kInterfaceDescription) != nullptr;
   }
   uint32_t generation() const override { return generation_; }
   decode::InterfaceRole classify(std::string_view name, std::string_view description) override;

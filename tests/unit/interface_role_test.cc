@@ -62,7 +62,8 @@ struct ClassifyingHarness : testing::DecodeHarness {
   std::vector<decode::FlowRecord> feed_all(bool v9 = false) {
     std::vector<decode::FlowRecord> out;
     for (const auto& payload : testing::interface_role_exports(v9))
-      for (const auto& r : feed(payload, "192.0.2.1")) out.push_back(r);
+      for (const auto& r : feed(payload, "192.0.2.1"))
+        out.push_back(r);
     return out;
   }
   signature::SignatureScanner scanner;
@@ -87,7 +88,8 @@ TEST(InterfaceRoles, OptionsDataNamesInterfacesAndRecordsCarryTheirRoles) {
     h.scanner.use(set.get(), 0);
     const auto records = h.feed_all(v9);
     ASSERT_EQ(records.size(), kRolesWithTheRule.size());
-    for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(roles(records[i]), kRolesWithTheRule[i]) << i;
+    for (size_t i = 0; i < records.size(); ++i)
+      EXPECT_EQ(roles(records[i]), kRolesWithTheRule[i]) << i;
     EXPECT_EQ(h.count(DecodeCounter::interface_named), 3u);
     EXPECT_EQ(h.decoder.interfaces().size(), 3u);
     // Each interface was told once: the transit and the peering link matched.
@@ -99,12 +101,14 @@ TEST(InterfaceRoles, WithoutInterfaceRulesRecordsCarryNoRoles) {
   ClassifyingHarness h;
   const auto set = compiled({rule("ssh", "^SSH-", "ssh", ScanTarget::kPayload)});
   h.scanner.use(set.get(), 0);
-  for (const auto& r : h.feed_all()) EXPECT_EQ(roles(r), "unknown>unknown");
+  for (const auto& r : h.feed_all())
+    EXPECT_EQ(roles(r), "unknown>unknown");
   EXPECT_EQ(h.decoder.interfaces().size(), 3u) << "names are kept for a later rule set";
 
   testing::DecodeHarness no_classifier;  // a decoder nobody gave a classifier
   for (const auto& payload : testing::interface_role_exports())
-    for (const auto& r : no_classifier.feed(payload, "192.0.2.1")) EXPECT_EQ(roles(r), "unknown>unknown");
+    for (const auto& r : no_classifier.feed(payload, "192.0.2.1"))
+      EXPECT_EQ(roles(r), "unknown>unknown");
 }
 
 TEST(InterfaceRoles, ARuleSetSwappedInTellsEveryRoleAgain) {
@@ -113,8 +117,9 @@ TEST(InterfaceRoles, ARuleSetSwappedInTellsEveryRoleAgain) {
   h.scanner.use(first.get(), 0);
   h.feed_all();
   // The first matching rule decides: "servers" is marked internal before the catch-all.
-  const auto second = compiled({rule("servers", "servers", "internal", ScanTarget::kInterfaceDescription),
-                                rule("any", "^.", "external", ScanTarget::kInterfaceName)});
+  const auto second =
+      compiled({rule("servers", "servers", "internal", ScanTarget::kInterfaceDescription),
+                rule("any", "^.", "external", ScanTarget::kInterfaceName)});
   h.scanner.use(second.get(), 0);
   const auto payloads = testing::interface_role_exports();
   const auto records = h.feed(payloads[1], "192.0.2.1");  // flows only: the names stay known
@@ -125,7 +130,8 @@ TEST(InterfaceRoles, ARuleSetSwappedInTellsEveryRoleAgain) {
   EXPECT_EQ(second->matches(0), 1u);
   EXPECT_EQ(second->matches(1), 3u);
   h.scanner.use(nullptr, 0);  // signatures off: no roles
-  for (const auto& r : h.feed(payloads[1], "192.0.2.1")) EXPECT_EQ(roles(r), "unknown>unknown");
+  for (const auto& r : h.feed(payloads[1], "192.0.2.1"))
+    EXPECT_EQ(roles(r), "unknown>unknown");
 }
 
 TEST(InterfaceRoles, AnotherExportersInterfacesAreItsOwn) {
@@ -134,7 +140,8 @@ TEST(InterfaceRoles, AnotherExportersInterfacesAreItsOwn) {
   h.scanner.use(set.get(), 0);
   const auto payloads = testing::interface_role_exports();
   h.feed(payloads[0], "192.0.2.1");
-  for (const auto& r : h.feed(payloads[1], "192.0.2.2")) EXPECT_EQ(roles(r), "unknown>unknown");
+  for (const auto& r : h.feed(payloads[1], "192.0.2.2"))
+    EXPECT_EQ(roles(r), "unknown>unknown");
 }
 
 TEST(InterfaceRoles, TheTableIsBoundedAndForgetsTheLeastRecentlyNamed) {
@@ -166,7 +173,8 @@ TEST(InterfaceRoles, TheTableIsBoundedAndForgetsTheLeastRecentlyNamed) {
   config.interface_capacity = 0;  // names not kept at all
   ClassifyingHarness off(config);
   off.scanner.use(set.get(), 0);
-  for (const auto& r : off.feed_all()) EXPECT_EQ(roles(r), "unknown>unknown");
+  for (const auto& r : off.feed_all())
+    EXPECT_EQ(roles(r), "unknown>unknown");
 }
 
 // One exporter cannot fill the table: past decoder.interfaces_per_exporter its new
@@ -186,10 +194,13 @@ TEST(InterfaceRoles, EachExporterHasItsShareOfTheTable) {
   // The other exporter, later: one slot is free, then the table is full and the
   // interface named longest ago (one of the first exporter's) makes room.
   Bytes names;
-  for (uint32_t i = 1; i <= 3; ++i) names.u32(i).varlen({'x'});
-  h.feed(IpfixPacket().export_time(testing::kInterfaceExportSecs + 100)
+  for (uint32_t i = 1; i <= 3; ++i)
+    names.u32(i).varlen({'x'});
+  h.feed(IpfixPacket()
+             .export_time(testing::kInterfaceExportSecs + 100)
              .options_template_set(300, 1, {{10, 4}, {82, 0xffff}})
-             .data_set(300, names).build(),
+             .data_set(300, names)
+             .build(),
          "192.0.2.2");
   EXPECT_EQ(h.decoder.interfaces().size(), 3u);
   EXPECT_EQ(h.count(DecodeCounter::interface_table_full), 1u);
@@ -219,12 +230,12 @@ TEST(InterfaceRoles, HostileNamesAreCutAndUnscopedOrZeroIndexRecordsIgnored) {
              .build(),
          "192.0.2.1");
   EXPECT_EQ(h.decoder.interfaces().size(), 1u) << "index 0 and the unscoped record are ignored";
-  const auto records =
-      h.feed(IpfixPacket()
-                 .template_set(256, {{8, 4}, {12, 4}, {4, 1}, {10, 4}, {14, 4}})
-                 .data_set(256, Bytes().ipv4("203.0.113.1").ipv4("198.51.100.1").u8(6).u32(7).u32(0))
-                 .build(),
-             "192.0.2.1");
+  const auto records = h.feed(
+      IpfixPacket()
+          .template_set(256, {{8, 4}, {12, 4}, {4, 1}, {10, 4}, {14, 4}})
+          .data_set(256, Bytes().ipv4("203.0.113.1").ipv4("198.51.100.1").u8(6).u32(7).u32(0))
+          .build(),
+      "192.0.2.1");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(roles(records[0]), "external>unknown");
 }
