@@ -23,23 +23,11 @@ enum class ScanTarget : uint8_t {
 inline constexpr size_t kScanTargetCount = 7;
 
 constexpr std::string_view scan_target_name(ScanTarget t) {
-  switch (t) {
-    case ScanTarget::kPayload:
-      return "payload";
-    case ScanTarget::kApplicationName:
-      return "application_name";
-    case ScanTarget::kInterfaceName:
-      return "interface_name";
-    case ScanTarget::kInterfaceDescription:
-      return "interface_description";
-    case ScanTarget::kHttpHost:
-      return "http_host";
-    case ScanTarget::kHttpUrl:
-      return "http_url";
-    case ScanTarget::kHttpUserAgent:
-      return "http_user_agent";
-  }
-  return "?";
+  constexpr std::string_view names[kScanTargetCount] = {
+      "payload",   "application_name", "interface_name", "interface_description",
+      "http_host", "http_url",         "http_user_agent"};
+  const auto i = static_cast<size_t>(t);
+  return i < kScanTargetCount ? names[i] : "?";
 }
 
 // Interface names and descriptions are not scanned per record: they tell the role of an
