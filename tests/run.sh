@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds with warnings as errors, runs
-# every test; then builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
-# runs the suite under them.
+# every test, builds the Debian package and checks it installed (tests/package); then
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite
+# under them.
 # Last, each libFuzzer target (tests/fuzz) runs for a bounded time.
 #   SYNWATCH_SKIP_SANITIZERS=1  skip the second build (quicker local runs)
 #   SYNWATCH_FUZZ_SECONDS=N     seconds per fuzzer (default 15; 0 skips the fuzzers)
