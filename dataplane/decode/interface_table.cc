@@ -43,18 +43,22 @@ InterfaceTable::Learned InterfaceTable::learn(const IpAddress& exporter, uint32_
 
 std::array<uint32_t, 3> InterfaceTable::count_roles() {
   std::array<uint32_t, 3> counts{};
-  const bool telling = classifier_ != nullptr && classifier_->classifies_interfaces();
+  if (!telling()) {
+    counts[static_cast<size_t>(InterfaceRole::kUnknown)] = map_.size();
+    return counts;
+  }
+  const uint32_t generation = classifier_->generation();
   map_.for_each([&](const Key& k, const Entry&) {
-    ++counts[static_cast<size_t>(telling ? role_of(k.exporter, k.index) : InterfaceRole::kUnknown)];
+    ++counts[static_cast<size_t>(role_at(k.exporter, k.index, generation))];
   });
   return counts;
 }
 
-InterfaceRole InterfaceTable::role_of(const IpAddress& exporter, uint32_t index) {
-  if (index == 0 || classifier_ == nullptr) return InterfaceRole::kUnknown;
+InterfaceRole InterfaceTable::role_at(const IpAddress& exporter, uint32_t index,
+                                      uint32_t generation) {
+  if (index == 0) return InterfaceRole::kUnknown;
   Entry* e = map_.find(Key{exporter, index});
   if (e == nullptr) return InterfaceRole::kUnknown;
-  const uint32_t generation = classifier_->generation();
   if (e->generation != generation) [[unlikely]] {
     e->role = classifier_->classify(e->name_text(), e->description_text());
     e->generation = generation;

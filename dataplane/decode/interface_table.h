@@ -52,13 +52,11 @@ class InterfaceTable {
 
   // Sets the roles of `r`'s source (its ingress interface) and destination (egress).
   void mark(FlowRecord& r) {
-    if (map_.size() == 0 || classifier_ == nullptr || !classifier_->classifies_interfaces()) return;
-    r.src_role = static_cast<uint8_t>(role_of(r.exporter, r.in_if)) & 3u;
-    r.dst_role = static_cast<uint8_t>(role_of(r.exporter, r.out_if)) & 3u;
+    if (map_.size() == 0 || !telling()) return;
+    const uint32_t generation = classifier_->generation();  // once for both interfaces
+    r.src_role = static_cast<uint8_t>(role_at(r.exporter, r.in_if, generation)) & 3u;
+    r.dst_role = static_cast<uint8_t>(role_at(r.exporter, r.out_if, generation)) & 3u;
   }
-
-  // The role of interface `index` of `exporter` (kUnknown when it was never named).
-  InterfaceRole role_of(const IpAddress& exporter, uint32_t index);
 
   // How many interfaces have each role under the rules in force (kUnknown: no interface
   // rules), telling stale roles on the way. For the worker's stats, off the record path.
@@ -85,6 +83,12 @@ class InterfaceTable {
   };
 
  private:
+  // Roles are told only with a classifier whose rules look at interfaces.
+  bool telling() const { return classifier_ != nullptr && classifier_->classifies_interfaces(); }
+  // The role of interface `index` of `exporter` under the rules of `generation`, told
+  // again if it was told under others; kUnknown when it was never named.
+  InterfaceRole role_at(const IpAddress& exporter, uint32_t index, uint32_t generation);
+
   struct KeyHash {
     uint64_t operator()(const Key& k) const {
       return k.exporter.hash() ^ (uint64_t{k.index} * 0x9e3779b97f4a7c15ULL);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace synwatch::signature {
 namespace {
@@ -32,14 +33,10 @@ uint16_t SignatureScanner::scan(const decode::RecordSpans& spans) {
 decode::InterfaceRole SignatureScanner::classify(std::string_view name,
                                                  std::string_view description) {
   if (!classifies_interfaces()) return decode::InterfaceRole::kUnknown;
-  decode::RecordSpans spans;
-  auto add = [&](decode::ScanTarget target, std::string_view text) {
-    if (!text.empty())
-      spans.add(target, reinterpret_cast<const uint8_t*>(text.data()),
-                static_cast<uint32_t>(text.size()));
-  };
-  add(decode::ScanTarget::kInterfaceName, name);
-  add(decode::ScanTarget::kInterfaceDescription, description);
+  decode::RecordSpans spans;  // an empty text adds no span
+  for (const auto& [target, text] : {std::pair{decode::ScanTarget::kInterfaceName, name},
+                                     std::pair{decode::ScanTarget::kInterfaceDescription, description}})
+    spans.add(target, reinterpret_cast<const uint8_t*>(text.data()), static_cast<uint32_t>(text.size()));
   const unsigned first = first_match(spans);
   return first < set_->rules().size() ? set_->rules()[first].role
                                        : decode::InterfaceRole::kInternal;
