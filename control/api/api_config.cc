@@ -27,10 +27,15 @@ std::string ApiConfig::validate() const {
     for (size_t j = 0; j < i; ++j)
       if (tokens[j].name == tokens[i].name) return field + ".name: '" + tokens[i].name + "' is used twice";
   }
-  return check_bounds({{"alert_history", alert_history, 16, 1000000}, {"max_subscribers", max_subscribers, 1, 256},
-                       {"subscriber_stall_s", subscriber_stall_s, 1, 3600},
-                       {"recent_sessions", recent_sessions, 1024, 4194304},
-                       {"top_keys", top_keys, 64, 65536}});
+  return check_bounds(bounds());
+}
+
+std::vector<SettingBound> ApiConfig::bounds() const {
+  return {{"alert_history", alert_history, 16, 1000000},
+          {"max_subscribers", max_subscribers, 1, 256},
+          {"subscriber_stall_s", subscriber_stall_s, 1, 3600},
+          {"recent_sessions", recent_sessions, 1024, 4194304},
+          {"top_keys", top_keys, 64, 65536}};
 }
 
 }  // namespace synwatch::control

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/common/setting_bounds.h"
+
 namespace synwatch::control {
 
 struct ApiToken {
@@ -45,6 +47,8 @@ struct ApiConfig {
   bool tls() const { return !tls_cert.empty(); }
   // "" when valid, else "field: reason" (fields relative to `api.`).
   std::string validate() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 // True for 127.0.0.0/8 and ::1: the only addresses served without TLS.

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "control/config/config_schema.h"
+
 namespace synwatch::config {
 namespace {
 
@@ -69,6 +71,17 @@ void each_key(const YAML::Node& map, const std::string& section, F&& on_key) {
   }
 }
 
+// each_key over a section of the schema (config_schema.h): a key the schema does not
+// list is refused, so what the parser reads is exactly what the reference documents.
+// `schema` is the section's path there: "decoder", "dataplane.ports[]".
+template <typename F>
+void each_setting(const YAML::Node& map, const std::string& field, const std::string& schema, F&& on_key) {
+  each_key(map, field, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+    if (!is_setting(schema + "." + key)) fail(f, unknown_setting(schema, key));
+    return on_key(key, v, f);
+  });
+}
+
 template <typename F>
 void each_item(const YAML::Node& list, const std::string& field, F&& on_item) {
   if (!list.IsSequence()) fail(field, "expected a list");
@@ -76,7 +89,7 @@ void each_item(const YAML::Node& list, const std::string& field, F&& on_item) {
 }
 
 void parse_decoder(const YAML::Node& n, decode::DecoderConfig& d) {
-  each_key(n, "decoder", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "decoder", "decoder", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "exporter_capacity") d.exporter_capacity = read_u32(v, f);
     else if (key == "template_capacity") d.template_capacity = read_u32(v, f);
     else if (key == "templates_per_exporter") d.templates_per_exporter = read_u32(v, f);
@@ -94,7 +107,7 @@ void parse_decoder(const YAML::Node& n, decode::DecoderConfig& d) {
       each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
         decode::SamplingOverride o;
         bool have_exporter = false, have_rate = false;
-        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+        each_setting(item, fi, "decoder.sampling_overrides[]", [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
           if (k == "exporter") o.exporter = read_address(x, fx), have_exporter = true;
           else if (k == "rate") o.rate = read_u32(x, fx), have_rate = true;
           else return false;
@@ -130,7 +143,7 @@ session::Service parse_service(const std::string& text, const std::string& field
 }
 
 void parse_sessions(const YAML::Node& n, session::SessionConfig& s) {
-  each_key(n, "sessions", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "sessions", "sessions", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "capacity") s.capacity = read_u32(v, f);
     else if (key == "exporters") s.exporters = read_u32(v, f);
     else if (key == "answer_window_s") s.answer_window_s = read_u32(v, f);
@@ -173,7 +186,7 @@ std::vector<uint32_t> read_u32_list(const YAML::Node& v, const std::string& f) {
 }
 
 void parse_dataplane(const YAML::Node& n, daemon::DataplaneConfig& d, uint32_t cpu_count) {
-  each_key(n, "dataplane", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "dataplane", "dataplane", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "input") {
       const std::string kind = read_string(v, f);
       if (kind == "dpdk") d.input = daemon::InputKind::kDpdk;
@@ -201,7 +214,7 @@ void parse_dataplane(const YAML::Node& n, daemon::DataplaneConfig& d, uint32_t c
       d.ports.clear();
       each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
         daemon::PortConfig p;
-        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+        each_setting(item, fi, "dataplane.ports[]", [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
           if (k == "device") p.device = read_string(x, fx);
           else if (k == "rx_queues") p.rx_queues = read_u32(x, fx);
           else if (k == "rx_descriptors") p.rx_descriptors = read_u32(x, fx);
@@ -224,17 +237,17 @@ class ParamSetter {
  public:
   ParamSetter(const std::string& key, const YAML::Node& value, const std::string& field)
       : key_(key), value_(value), field_(field) {}
-  void operator()(const char* name, bool& v) {
+  void operator()(const char* name, bool& v, const char*) {
     if (key_ == name) v = read_bool(value_, field_), found = true;
   }
-  void operator()(const char* name, uint32_t& v, uint32_t min, uint32_t max) {
+  void operator()(const char* name, uint32_t& v, uint32_t min, uint32_t max, const char*) {
     if (key_ != name) return;
     v = read_u32(value_, field_);
     if (v < min || v > max)
       fail(field_, std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
     found = true;
   }
-  void operator()(const char* name, double& v, double min, double max) {
+  void operator()(const char* name, double& v, double min, double max, const char*) {
     if (key_ != name) return;
     v = read_double(value_, field_);
     if (v < min || v > max) fail(field_, value_.Scalar() + " is outside " + format(min) + ".." + format(max));
@@ -271,8 +284,11 @@ void parse_detector(const YAML::Node& n, const std::string& section, detect::Per
       if (key == session::perspective_name(static_cast<session::Perspective>(p))) return static_cast<int>(p);
     return -1;
   };
+  // The parameters come from visit(), as the reference's rows do: nothing to gate here,
+  // only the nearest parameter to suggest.
   each_key(n, section, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
-    return perspective_of(key) >= 0 || set_all(key, v, f);
+    if (perspective_of(key) < 0 && !set_all(key, v, f)) fail(f, unknown_setting(section, key));
+    return true;
   });
   each_key(n, section, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     const int p = perspective_of(key);
@@ -280,7 +296,8 @@ void parse_detector(const YAML::Node& n, const std::string& section, detect::Per
     each_key(v, f, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
       ParamSetter set(k, x, fx);
       per[static_cast<size_t>(p)].visit(set);
-      return set.found;
+      if (!set.found) fail(fx, unknown_setting(section, k));
+      return true;
     });
     return true;
   });
@@ -291,7 +308,7 @@ void parse_allowlist(const YAML::Node& v, const std::string& f, std::vector<dete
   each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
     detect::AllowEntry e;
     bool have_prefix = false;
-    each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+    each_setting(item, fi, "detectors.allowlist[]", [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
       if (k == "prefix") {
         std::string error;
         if (!session::Prefix::parse(read_string(x, fx), e.prefix, error)) fail(fx, error);
@@ -321,7 +338,7 @@ void parse_allowlist(const YAML::Node& v, const std::string& f, std::vector<dete
 }
 
 void parse_detectors(const YAML::Node& n, detect::DetectConfig& d) {
-  each_key(n, "detectors", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "detectors", "detectors", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     bool known = true;
     if (key == "enabled") d.enabled = read_bool(v, f);
     else if (key == "interval_s") d.interval_s = read_u32(v, f);
@@ -351,7 +368,7 @@ void parse_detectors(const YAML::Node& n, detect::DetectConfig& d) {
 }
 
 void parse_syslog(const YAML::Node& n, const std::string& field, daemon::SyslogConfig& s) {
-  each_key(n, field, [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, field, "output.syslog", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "address") s.address = read_string(v, f);
     else if (key == "transport") {
       const std::string t = read_string(v, f);
@@ -371,7 +388,7 @@ void parse_syslog(const YAML::Node& n, const std::string& field, daemon::SyslogC
 }
 
 void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
-  each_key(n, "output", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "output", "output", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "sessions") o.sessions = read_string(v, f);
     else if (key == "alerts") o.alerts = read_string(v, f);
     else if (key == "flush_interval_ms") o.flush_interval_ms = read_u32(v, f);
@@ -384,7 +401,7 @@ void parse_output(const YAML::Node& n, daemon::OutputConfig& o) {
 }
 
 void parse_metrics(const YAML::Node& n, control::MetricsConfig& m) {
-  each_key(n, "metrics", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "metrics", "metrics", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key != "listen") return false;
     m.listen = read_string(v, f);
     m.listen_set = true;
@@ -422,7 +439,7 @@ std::string read_file_setting(const YAML::Node& n, const std::string& field, boo
 }
 
 void parse_api(const YAML::Node& n, control::ApiConfig& a) {
-  each_key(n, "api", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "api", "api", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "listen") a.listen = read_string(v, f), a.listen_set = true;
     else if (key == "alert_history") a.alert_history = read_u32(v, f);
     else if (key == "max_subscribers") a.max_subscribers = read_u32(v, f);
@@ -430,7 +447,7 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
     else if (key == "recent_sessions") a.recent_sessions = read_u32(v, f);
     else if (key == "top_keys") a.top_keys = read_u32(v, f);
     else if (key == "tls") {
-      each_key(v, f, [&](const std::string& k, const YAML::Node& file, const std::string& ff) {
+      each_setting(v, f, "api.tls", [&](const std::string& k, const YAML::Node& file, const std::string& ff) {
         if (k == "cert") a.tls_cert = read_file_setting(file, ff, false);
         else if (k == "key") a.tls_key = read_file_setting(file, ff, false);
         else if (k == "client_ca") a.tls_client_ca = read_file_setting(file, ff, false);
@@ -441,7 +458,7 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
       a.tokens.clear();
       each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {
         control::ApiToken t;
-        each_key(item, fi, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+        each_setting(item, fi, "api.tokens[]", [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
           if (k == "name") t.name = read_string(x, fx);
           else if (k == "file") t.secret = read_file_setting(x, fx, true);
           else return false;
@@ -460,7 +477,7 @@ void parse_api(const YAML::Node& n, control::ApiConfig& a) {
 
 void parse_rule(const YAML::Node& item, const std::string& field, signature::SignatureRule& r) {
   bool have_target = false;
-  each_key(item, field, [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
+  each_setting(item, field, "signatures.rules[]", [&](const std::string& k, const YAML::Node& x, const std::string& fx) {
     if (k == "id") r.id = read_string(x, fx);
     else if (k == "expression") r.expression = read_string(x, fx);
     else if (k == "label") r.label = read_string(x, fx);
@@ -513,7 +530,7 @@ void parse_rule_file(const YAML::Node& n, const std::string& field, std::vector<
 
 void parse_signatures(const YAML::Node& n, signature::SignatureConfig& s) {
   std::vector<signature::SignatureRule> inline_rules, file_rules;
-  each_key(n, "signatures", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
+  each_setting(n, "signatures", "signatures", [&](const std::string& key, const YAML::Node& v, const std::string& f) {
     if (key == "scan_bytes") s.scan_bytes = read_u32(v, f);
     else if (key == "rules") parse_rules(v, f, inline_rules);
     else if (key == "rule_files") each_item(v, f, [&](const YAML::Node& item, const std::string& fi) {

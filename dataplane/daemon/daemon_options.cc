@@ -42,6 +42,8 @@ const char kDaemonUsage[] =
     "  --check-config         validate the configuration and exit\n"
     "  -q, --quiet            no summary on standard error at exit\n"
     "  --list-counters        list every drop, loss and event counter with its meaning\n"
+    "  --config-reference     print every configuration setting with its default, range\n"
+    "                         and meaning (Markdown; docs/configuration.md)\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -78,6 +80,8 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       out.check_config = true;
     } else if (line.flag("--list-counters")) {
       out.list_counters = true;
+    } else if (line.flag("--config-reference")) {
+      out.config_reference = true;
     } else if (line.flag("-q") || line.flag("--quiet")) {
       out.quiet = true;
     } else if (line.flag("--no-huge")) {
@@ -148,7 +152,7 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       return "'" + std::string(arg) + "': unexpected argument (see --help)";
     }
   }
-  if (out.help || out.version || out.list_counters) return {};
+  if (out.help || out.version || out.list_counters || out.config_reference) return {};
   if (!out.pcap.empty()) {
     d.input = InputKind::kDpdk;
     d.ports = {PortConfig{"net_pcap0,rx_pcap=" + out.pcap, 1, 1024}};

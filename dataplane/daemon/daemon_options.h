@@ -18,6 +18,7 @@ struct DaemonOptions {
   bool version = false;
   bool check_config = false;
   bool list_counters = false;
+  bool config_reference = false;
   bool quiet = false;
   uint32_t duration_s = 0;  // --duration: stop after this long, as on SIGTERM (0: never)
   uint32_t bench_alerts = 0;  // --bench-alerts: synthetic alert events per second (0: none)

@@ -36,15 +36,23 @@ std::string PortConfig::port_name() const {
   return device.substr(0, device.find(','));
 }
 
-std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const {
-  std::string problem = check_bounds({
+std::vector<SettingBound> PortConfig::bounds() const {
+  return {{"rx_queues", rx_queues, 1, 1024}, {"rx_descriptors", rx_descriptors, 64, 65536}};
+}
+
+std::vector<SettingBound> DataplaneConfig::bounds() const {
+  return {
       {"memory_mb", memory_mb, 64, 1u << 20},
       {"mbufs_per_socket", mbufs_per_socket, 1023, 1u << 24},
       {"handoff_ring_size", handoff_ring_size, 64, 1u << 24},
       {"reassembly_flows", reassembly_flows, 1, 1u << 16},
       {"reassembly_timeout_ms", reassembly_timeout_ms, 10, 60000},
       {"udp_receive_buffer_kb", udp_receive_buffer_kb, 64, 1u << 21},
-  });
+  };
+}
+
+std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const {
+  std::string problem = check_bounds(bounds());
   if (!problem.empty()) return problem;
   if (lcores.size() > 128) return "lcores: at most 128 workers";
   if (constexpr uint64_t kMostMbufs = 1u << 26; mbufs_per_socket + reassembly_mbufs() > kMostMbufs)
@@ -71,8 +79,7 @@ std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const
       for (size_t j = 0; j < i; ++j)
         if (ports[j].port_name() == p.port_name())
           return field + ".device: '" + p.port_name() + "' is listed twice";
-      problem = check_bounds({{"rx_queues", p.rx_queues, 1, 1024},
-                              {"rx_descriptors", p.rx_descriptors, 64, 65536}});
+      problem = check_bounds(p.bounds());
       if (!problem.empty()) return field + "." + problem;
     }
   } else {
@@ -86,12 +93,14 @@ std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const
   return {};
 }
 
+std::vector<SettingBound> OutputConfig::bounds() const {
+  return {{"flush_interval_ms", flush_interval_ms, 10, 60000},
+          {"alert_queue", alert_queue, 16, 1u << 20},
+          {"syslog.facility", syslog.facility, 0, 23}};
+}
+
 std::string OutputConfig::validate() const {
-  if (std::string problem = check_bounds({{"flush_interval_ms", flush_interval_ms, 10, 60000},
-                                          {"alert_queue", alert_queue, 16, 1u << 20},
-                                          {"syslog.facility", syslog.facility, 0, 23}});
-      !problem.empty())
-    return problem;
+  if (std::string problem = check_bounds(bounds()); !problem.empty()) return problem;
   if (!syslog.enabled()) return {};
   const size_t colon = syslog.address.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == syslog.address.size())
@@ -114,17 +123,25 @@ std::string OutputConfig::validate() const {
   return {};
 }
 
+namespace {
+// RFC 5424 section 6.2.1, by code.
+constexpr const char* kFacilityNames[] = {
+    "kern", "user",  "mail",  "daemon", "auth",   "syslog", "lpr",    "news",
+    "uucp", "cron",  "authpriv", "ftp", "ntp",    "audit",  "alert",  "clock",
+    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+}  // namespace
+
 bool parse_syslog_facility(const std::string& name, uint32_t& code) {
-  static const char* const kNames[] = {"kern",     "user",   "mail",   "daemon", "auth",   "syslog",
-                                       "lpr",      "news",   "uucp",   "cron",   "authpriv", "ftp",
-                                       "ntp",      "audit",  "alert",  "clock",  "local0", "local1",
-                                       "local2",   "local3", "local4", "local5", "local6", "local7"};
-  for (uint32_t i = 0; i < std::size(kNames); ++i)
-    if (name == kNames[i]) {
+  for (uint32_t i = 0; i < std::size(kFacilityNames); ++i)
+    if (name == kFacilityNames[i]) {
       code = i;
       return true;
     }
   return false;
+}
+
+std::string syslog_facility_name(uint32_t code) {
+  return code < std::size(kFacilityNames) ? kFacilityNames[code] : std::to_string(code);
 }
 
 uint32_t machine_cpu_count() {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/common/setting_bounds.h"
+
 namespace synwatch::daemon {
 
 enum class InputKind { kDpdk, kUdp };
@@ -23,6 +25,8 @@ struct PortConfig {
   // The name DPDK knows the port by: the vdev name before its arguments, or the PCI
   // address with its domain.
   std::string port_name() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 struct DataplaneConfig {
@@ -66,6 +70,8 @@ struct DataplaneConfig {
   // `need_input`: the input must be complete (the daemon, after its command line; a
   // file alone may leave the ports to --pcap).
   std::string validate(uint32_t cpu_count, bool need_input) const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 // Alerts to a syslog collector as RFC 5424 messages: over UDP (RFC 5426, one message a
@@ -91,10 +97,13 @@ struct OutputConfig {
   uint32_t alert_queue = 4096;
   SyslogConfig syslog;
   std::string validate() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 // Facility names of RFC 5424 section 6.2.1 ("daemon", "local0", ...); false if unknown.
 bool parse_syslog_facility(const std::string& name, uint32_t& code);
+std::string syslog_facility_name(uint32_t code);
 
 // The CPUs of this machine (configured, online or not).
 uint32_t machine_cpu_count();

@@ -20,6 +20,7 @@
 #include "control/alerts/alert_store.h"
 #include "control/api/api_server.h"
 #include "control/config/config_diff.h"
+#include "control/config/config_schema.h"
 #include "control/config/config_store.h"
 #include "control/metrics/metrics_exporter.h"
 #include "control/sessions/session_watch.h"
@@ -135,6 +136,10 @@ int main(int argc, char** argv) {
   }
   if (options.list_counters) {
     replay::print_counter_list(stdout);
+    return 0;
+  }
+  if (options.config_reference) {
+    std::fputs(config::config_reference().c_str(), stdout);
     return 0;
   }
   const config::SynwatchConfig& config = options.config;

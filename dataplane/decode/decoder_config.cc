@@ -4,8 +4,8 @@
 
 namespace synwatch::decode {
 
-std::string DecoderConfig::validate() const {
-  std::string problem = check_bounds({
+std::vector<SettingBound> DecoderConfig::bounds() const {
+  return {
       {"exporter_capacity", exporter_capacity, 1, 1u << 20},
       {"template_capacity", template_capacity, 1, 1u << 22},
       {"templates_per_exporter", templates_per_exporter, 1, 65535},
@@ -18,8 +18,11 @@ std::string DecoderConfig::validate() const {
       {"clock_jump_s", clock_jump_s, 0, 7 * 86400},
       {"interface_capacity", interface_capacity, 0, 1u << 20},
       {"interfaces_per_exporter", interfaces_per_exporter, 1, 1u << 20},
-  });
-  if (!problem.empty()) return problem;
+  };
+}
+
+std::string DecoderConfig::validate() const {
+  if (std::string problem = check_bounds(bounds()); !problem.empty()) return problem;
   for (const auto& o : sampling_overrides) {
     if (!o.exporter.is_set()) return "sampling_overrides: exporter address missing";
     if (o.rate == 0) return "sampling_overrides: rate for " + o.exporter.to_string() + " is 0";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/common/setting_bounds.h"
 #include "dataplane/wire/ip_address.h"
 
 namespace synwatch::decode {
@@ -35,6 +36,8 @@ struct DecoderConfig {
 
   // Empty when valid; otherwise "field: reason".
   std::string validate() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 }  // namespace synwatch::decode

@@ -11,13 +11,13 @@ namespace {
 class BoundsCheck {
  public:
   explicit BoundsCheck(std::string prefix) : prefix_(std::move(prefix)) {}
-  void operator()(const char*, bool&) {}
-  void operator()(const char* name, uint32_t& v, uint32_t min, uint32_t max) {
+  void operator()(const char*, bool&, const char*) {}
+  void operator()(const char* name, uint32_t& v, uint32_t min, uint32_t max, const char*) {
     if (problem.empty() && (v < min || v > max))
       problem = prefix_ + name + ": " + std::to_string(v) + " is outside " +
                 std::to_string(min) + ".." + std::to_string(max);
   }
-  void operator()(const char* name, double& v, double min, double max) {
+  void operator()(const char* name, double& v, double min, double max, const char*) {
     if (problem.empty() && !(v >= min && v <= max))
       problem = prefix_ + name + ": " + std::to_string(v) + " is outside " +
                 std::to_string(min) + ".." + std::to_string(max);
@@ -56,18 +56,20 @@ std::string check_relations(const std::string& field, P& p, uint32_t interval_s)
 
 }  // namespace
 
+std::vector<SettingBound> DetectConfig::bounds() const {
+  return {
+      {"interval_s", interval_s, 1, 3600},
+      {"keys_per_interval", keys_per_interval, 64, 1u << 24},
+      {"contacts", contacts, 64, 1u << 28},
+      {"tracked_keys", tracked_keys, 64, 1u << 24},
+      {"partitions", partitions, 16, 1u << 22},
+      {"update_every_s", update_every_s, 1, 86400},
+      {"snapshot_every_s", snapshot_every_s, 10, 86400},
+  };
+}
+
 std::string DetectConfig::validate() const {
-  if (std::string problem = check_bounds({
-          {"interval_s", interval_s, 1, 3600},
-          {"keys_per_interval", keys_per_interval, 64, 1u << 24},
-          {"contacts", contacts, 64, 1u << 28},
-          {"tracked_keys", tracked_keys, 64, 1u << 24},
-          {"partitions", partitions, 16, 1u << 22},
-          {"update_every_s", update_every_s, 1, 86400},
-          {"snapshot_every_s", snapshot_every_s, 10, 86400},
-      });
-      !problem.empty())
-    return problem;
+  if (std::string problem = check_bounds(bounds()); !problem.empty()) return problem;
   for (size_t i = 0; i < login_ports.size(); ++i)
     if (login_ports[i] == 0) return "login_ports[" + std::to_string(i) + "]: 0 is not a port";
   std::string problem;

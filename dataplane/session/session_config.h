@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/common/setting_bounds.h"
 #include "dataplane/session/perspective.h"
 #include "dataplane/wire/ip_address.h"
 
@@ -31,6 +32,8 @@ struct SessionConfig {
 
   // Empty when valid; otherwise "field: reason".
   std::string validate() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 
   // The configuration of one of `tables` tables sharing this one's capacity.
   SessionConfig share(uint32_t tables) const;

@@ -33,10 +33,12 @@ std::string SignatureRule::place(size_t index) const {
   return where.empty() ? "rules[" + std::to_string(index) + "]" : where;
 }
 
+std::vector<SettingBound> SignatureConfig::bounds() const {
+  return {{"scan_bytes", scan_bytes, 16, kMaxScanBytes}};
+}
+
 std::string SignatureConfig::validate() const {
-  if (scan_bytes < 16 || scan_bytes > kMaxScanBytes)
-    return "scan_bytes: " + std::to_string(scan_bytes) + " is outside 16.." +
-           std::to_string(kMaxScanBytes);
+  if (std::string problem = check_bounds(bounds()); !problem.empty()) return problem;
   if (rules.size() > kMaxRules)
     return "rules: " + std::to_string(rules.size()) + " rules, at most " +
            std::to_string(kMaxRules);

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dataplane/common/setting_bounds.h"
 #include "dataplane/decode/interface_role.h"
 #include "dataplane/decode/scan_span.h"
 
@@ -63,6 +64,8 @@ struct SignatureConfig {
   // "" when every rule is well formed and compiles; else "field: reason", naming the
   // rule by its place and id ("rules[3] (nmap-ua).expression: ...").
   std::string validate() const;
+  // The numeric settings' ranges (setting_bounds.h).
+  std::vector<SettingBound> bounds() const;
 };
 
 // The role an interface rule's label gives: "external" or "internal"; false otherwise.

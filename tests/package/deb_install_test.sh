@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package: builds it with CPack from an existing build directory, installs
 # it with dpkg on this machine, and checks what a user gets: the installed binaries run
-# (--version), every shipped configuration validates with the installed synwatchd
-# (--check-config), the unit file passes systemd-analyze, the setup helper's dry run
+# (--version), the shipped configuration reference is the one it prints, every shipped
+# configuration validates with the installed synwatchd (--check-config), the unit file passes systemd-analyze, the setup helper's dry run
 # works, and the operator guide's first steps give alerts: the installed replay on the
 # shipped capture, and the installed daemon fed by a live softflowd; then purges it and
 # checks nothing is left. Needs root (dpkg); uses the installed configuration's ports
@@ -32,6 +32,8 @@ version=$(sed -nE 's/^project\(synwatch VERSION ([0-9.]+).*/\1/p' CMakeLists.txt
 [[ "$(/usr/bin/synwatchd --version)" == "synwatchd $version "* ]] || fail "synwatchd --version: $(/usr/bin/synwatchd --version)"
 [[ "$(/usr/bin/synwatch-replay --version)" == "synwatch-replay $version"* ]] || fail "synwatch-replay --version"
 [[ "$(/usr/bin/synwatchctl --version)" == "synwatchctl $version" ]] || fail "synwatchctl --version"
+/usr/bin/synwatchd --config-reference | cmp -s - /usr/share/doc/synwatch/docs/configuration.md ||
+  fail "the installed configuration reference is not what the installed synwatchd prints"
 for config in /etc/synwatch/synwatch.yaml /usr/share/doc/synwatch/examples/*.yaml; do
   /usr/bin/synwatchd --config "$config" --check-config || fail "--check-config $config"
 done
