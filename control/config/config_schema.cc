@@ -419,28 +419,9 @@ class DetectorRows {
   const char* detector_;
 };
 
-// The ranges that bounds() declare, by path.
-std::map<std::string, std::string> declared_ranges() {
-  const C c;
-  std::map<std::string, std::string> out;
-  auto take = [&](const std::string& section, const std::vector<SettingBound>& bounds) {
-    for (const auto& b : bounds)
-      out[section + "." + b.field] = text(b.min) + ".." + text(b.max);
-  };
-  take("decoder", c.decoder.bounds());
-  take("sessions", c.sessions.bounds());
-  take("dataplane", c.dataplane.bounds());
-  take("dataplane.ports[]", daemon::PortConfig{}.bounds());
-  take("detectors", c.detect.bounds());
-  take("output", c.output.bounds());
-  take("api", c.api.bounds());
-  take("signatures", c.signatures.bounds());
-  return out;
-}
-
 std::vector<Setting> all_settings() {
   std::vector<Setting> rows = section_settings();
-  const auto ranges = declared_ranges();
+  const auto ranges = checked_ranges();
   for (auto& row : rows)
     if (auto it = ranges.find(row.path); it != ranges.end() && row.form != "facility name")
       row.range = it->second;
@@ -511,6 +492,24 @@ std::string table_cell(std::string s) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> checked_ranges() {
+  const C c;
+  std::map<std::string, std::string> out;
+  auto take = [&](const std::string& section, const std::vector<SettingBound>& bounds) {
+    for (const auto& b : bounds)
+      out[section + "." + b.field] = text(b.min) + ".." + text(b.max);
+  };
+  take("decoder", c.decoder.bounds());
+  take("sessions", c.sessions.bounds());
+  take("dataplane", c.dataplane.bounds());
+  take("dataplane.ports[]", daemon::PortConfig{}.bounds());
+  take("detectors", c.detect.bounds());
+  take("output", c.output.bounds());
+  take("api", c.api.bounds());
+  take("signatures", c.signatures.bounds());
+  return out;
+}
 
 std::string Setting::default_text() const {
   return value ? value(SynwatchConfig{}) : fixed_default;

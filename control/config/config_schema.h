@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ struct Setting {
 
 // Every setting, in reference order: sections as parse_config() takes them.
 const std::vector<Setting>& config_settings();
+
+// The ranges validation checks (each section's bounds()), by setting path:
+// "decoder.exporter_capacity" -> "1..1048576".
+std::map<std::string, std::string> checked_ranges();
 
 // True for a setting's path or a path that holds settings ("dataplane.ports",
 // "detectors.port_scan").

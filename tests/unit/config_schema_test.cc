@@ -132,20 +132,7 @@ TEST_F(ConfigSchema, EveryRowHasItsDefaultFromTheDefaultConfiguration) {
 // Every range that validation checks (each section's bounds()) is printed on its row,
 // and every plain number has a range.
 TEST_F(ConfigSchema, EveryCheckedRangeIsInTheReference) {
-  const SynwatchConfig c;
-  std::map<std::string, std::string> checked;
-  auto take = [&](const std::string& section, const std::vector<SettingBound>& bounds) {
-    for (const auto& b : bounds)
-      checked[section + "." + b.field] = std::to_string(b.min) + ".." + std::to_string(b.max);
-  };
-  take("decoder", c.decoder.bounds());
-  take("sessions", c.sessions.bounds());
-  take("dataplane", c.dataplane.bounds());
-  take("dataplane.ports[]", daemon::PortConfig{}.bounds());
-  take("detectors", c.detect.bounds());
-  take("output", c.output.bounds());
-  take("api", c.api.bounds());
-  take("signatures", c.signatures.bounds());
+  std::map<std::string, std::string> checked = checked_ranges();
   checked.erase("output.syslog.facility");  // written as a name: its row lists the names
   std::map<std::string, const Setting*> rows;
   for (const Setting& s : config_settings())
