@@ -2,6 +2,8 @@
 # Installs the Debian 12 packages synwatch needs to build and test, skipping what is
 # already there. Run as root.
 #   deploy/install-deps.sh             build and test dependencies
+#   deploy/install-deps.sh --build-only  what building the binaries and the Debian
+#                                      package needs (the operator guide, the container)
 #   deploy/install-deps.sh --captures  also the exporters and tools that regenerate
 #                                      the bundled captures (tests/captures/generate.sh)
 set -euo pipefail
@@ -13,19 +15,23 @@ build_packages=(
   prometheus-cpp-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev nlohmann-json3-dev
+  dpkg-dev  # dpkg-shlibdeps: the Debian package's dependencies
 )
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
 # (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS
 # test certificates, rsyslog (a syslog collector for the alert sink) and logrotate;
-# tshark, the oracle decoder of captures the tests build; dpkg-dev (dpkg-shlibdeps) for
-# the Debian package's dependencies;
+# tshark, the oracle decoder of captures the tests build;
 # clang and its runtimes (libFuzzer, sanitizers) for the fuzzers in tests/fuzz.
 test_packages=(softflowd prometheus python3-grpcio python3-protobuf openssl rsyslog logrotate
-  clang libclang-rt-14-dev tshark dpkg-dev)
+  clang libclang-rt-14-dev tshark)
 capture_packages=(pmacct tshark tcpdump iproute2 iputils-ping python3 curl nmap hping3)
 
-wanted=("${build_packages[@]}" "${test_packages[@]}")
-[[ "${1:-}" == "--captures" ]] && wanted+=("${capture_packages[@]}")
+case "${1:-}" in
+  "") wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
+  --build-only) wanted=("${build_packages[@]}") ;;
+  --captures) wanted=("${build_packages[@]}" "${test_packages[@]}" "${capture_packages[@]}") ;;
+  *) echo "install-deps: unknown option '$1' (expected --build-only or --captures)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${wanted[@]}"; do
