@@ -15,7 +15,7 @@ build_packages=(
   prometheus-cpp-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev zlib1g-dev nlohmann-json3-dev
-  dpkg-dev  # dpkg-shlibdeps: the Debian package's dependencies
+  dpkg-dev file  # dpkg-shlibdeps and file: the Debian package's dependencies (CPack)
 )
 # Real peers the test suite runs against: a live exporter (softflowd) and Prometheus
 # (promtool checks the /metrics output), a python3-grpcio API client, openssl for TLS

@@ -234,7 +234,8 @@ std::vector<Setting> section_settings() {
       "input: udp. Ports to receive on (NetFlow, IPFIX, sFlow: any protocol on any port)",
       [](const C& c) { return list(c.dataplane.udp_ports, [](uint32_t v) { return v; }); });
   add("dataplane.udp_receive_buffer_kb", "KiB", "65536",
-      "input: udp. Receive buffer per socket (root may exceed net.core.rmem_max)",
+      "input: udp. Receive buffer per socket; past net.core.rmem_max it needs CAP_NET_ADMIN (the "
+      "service has it)",
       [](const C& c) { return text(c.dataplane.udp_receive_buffer_kb); });
 
   // detectors, before each detector's own parameters

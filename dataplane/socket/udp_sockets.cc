@@ -70,7 +70,8 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
   std::unique_ptr<UdpSockets> s(new UdpSockets());
   const uint32_t workers = config.workers();
   s->fds_.resize(workers);
-  bool steered = true, small_buffer = false;
+  bool steered = true;
+  uint32_t small_buffer_kb = 0;  // what the kernel granted, when less than asked
   std::string where;
   for (size_t a = 0; a < config.udp_listen.size(); ++a) {
     wire::IpAddress address;
@@ -117,10 +118,13 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
         setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
         if (!v4) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
         const int bytes = static_cast<int>(config.udp_receive_buffer_kb) * 1024;
-        // Root may exceed net.core.rmem_max; others get what the sysctl allows.
+        // CAP_NET_ADMIN may exceed net.core.rmem_max; without it the sysctl caps the size.
         if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
           setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
-          small_buffer = true;
+          int granted = 0;  // the kernel reports twice what it books for data
+          socklen_t granted_len = sizeof granted;
+          getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &granted_len);
+          small_buffer_kb = static_cast<uint32_t>(granted / 2 / 1024);
         }
         if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
           error = "dataplane.udp_ports: cannot listen on " + endpoint + ": " + errno_text();
@@ -139,8 +143,12 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
   if (!steered)
     warnings.push_back("the kernel refused the reuseport steering program (" + errno_text() +
                        "); datagrams are spread by the kernel's own hash of address and port");
-  if (small_buffer)
-    warnings.push_back("socket receive buffers are limited by net.core.rmem_max (not running as root?)");
+  if (small_buffer_kb > 0 && small_buffer_kb < config.udp_receive_buffer_kb)
+    warnings.push_back("socket receive buffers are " + std::to_string(small_buffer_kb) +
+                       " KiB, not the " + std::to_string(config.udp_receive_buffer_kb) +
+                       " KiB of dataplane.udp_receive_buffer_kb: past net.core.rmem_max they need "
+                       "CAP_NET_ADMIN (or raise it: sysctl -w net.core.rmem_max=" +
+                       std::to_string(uint64_t{config.udp_receive_buffer_kb} * 1024) + ")");
   s->description_ = "udp " + where + (workers > 1 && steered ? " (steered to workers by exporter address)" : "");
   return s;
 }
