@@ -313,9 +313,9 @@ std::vector<Setting> section_settings() {
       [](const C& c) { return text(c.output.syslog.app_name); });
 
   // metrics
-  add("metrics.listen", "HOST:PORT", "\"[::1]:9610\"",
-      "where Prometheus scrapes /metrics (\"\": none); an address given must bind, or the "
-      "daemon does not start",
+  add("metrics.listen", "HOST:PORT", "\"0.0.0.0:9610\"",
+      "where Prometheus scrapes /metrics (\"\": none); IPv4 only (Debian's CivetWeb has no "
+      "IPv6); an address given must bind, or the daemon does not start",
       [](const C& c) { return text(c.metrics.listen); });
 
   // api

@@ -1,6 +1,7 @@
 #include "control/metrics/metrics_config.h"
 
 #include <arpa/inet.h>
+#include <civetweb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -70,9 +71,14 @@ std::string bind_problem(const std::string& listen) {
 
 std::string MetricsConfig::validate() const {
   if (listen.empty()) return {};
-  ListenAddress unused;
-  const std::string problem = parse_listen(listen, unused);
-  return problem.empty() ? problem : "listen: " + problem;
+  ListenAddress address;
+  if (std::string problem = parse_listen(listen, address); !problem.empty()) return "listen: " + problem;
+  // Debian's CivetWeb is built without IPv6 (mg_check_feature: 8 is IPv6): it would
+  // refuse the address only at start, with no reason given.
+  if (address.ipv6 && mg_check_feature(8) == 0)
+    return "listen: " + listen + ": the metrics HTTP server (CivetWeb) of this build has no IPv6; use an "
+           "IPv4 address (0.0.0.0:" + std::to_string(address.port) + " for all of them)";
+  return {};
 }
 
 }  // namespace synwatch::control

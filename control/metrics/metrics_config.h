@@ -1,7 +1,7 @@
 // The `metrics:` section: where Prometheus scrapes synwatchd's /metrics.
 //
 //   metrics:
-//     listen: 127.0.0.1:9610   # HOST:PORT or [IPv6]:PORT; "" serves no metrics
+//     listen: 127.0.0.1:9610   # IPv4 HOST:PORT (CivetWeb here has no IPv6); "" serves none
 #pragma once
 
 #include <cstdint>

@@ -135,10 +135,8 @@ std::string parse_daemon_options(int argc, const char* const* argv, DaemonOption
       out.config.detect.snapshot_path = value;
     } else if (line.option("--metrics-listen", value)) {
       control::MetricsConfig m{std::string(value), true};  // "" turns metrics off
-      control::ListenAddress unused;
-      if (!m.listen.empty())
-        if (std::string problem = control::parse_listen(m.listen, unused); !problem.empty())
-          return "--metrics-listen: " + problem;
+      if (std::string problem = m.validate(); !problem.empty())
+        return "--metrics-listen: " + problem.substr(problem.find(": ") + 2);
       out.config.metrics = m;
     } else if (line.option("--api-listen", value)) {
       control::ApiConfig a = out.config.api;  // "" turns the API off

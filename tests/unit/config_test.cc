@@ -73,6 +73,9 @@ TEST(Config, MistakesNameTheFieldAndChangeNothing) {
        "metrics.listen: 'localhost:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
       {"metrics: {listen: \"::1:9610\"}",
        "metrics.listen: '::1:9610' is not HOST:PORT (an IP address and a port, [IPv6]:PORT)"},
+      {"metrics: {listen: \"[::1]:9610\"}",
+       "metrics.listen: [::1]:9610: the metrics HTTP server (CivetWeb) of this build has no IPv6; use an IPv4 "
+       "address (0.0.0.0:9610 for all of them)"},
       {"metrics: {listen: \"127.0.0.1:99999\"}", "metrics.listen: '99999' is not a port (0..65535)"},
       {"metrics: {port: 9610}", "metrics.port: unknown setting"},
       {"output: {syslog: {facility: local0}}", "output.syslog.address: missing"},
@@ -114,8 +117,8 @@ TEST(Config, MetricsListenDefaultsToLoopbackAndCanBeTurnedOff) {
   SynwatchConfig c;
   EXPECT_EQ(c.metrics.listen, "127.0.0.1:9610");
   EXPECT_FALSE(c.metrics.listen_set);
-  ASSERT_EQ(parse_config("metrics: {listen: \"[::1]:9100\"}", c), "");
-  EXPECT_EQ(c.metrics.listen, "[::1]:9100");
+  ASSERT_EQ(parse_config("metrics: {listen: \"0.0.0.0:9100\"}", c), "");
+  EXPECT_EQ(c.metrics.listen, "0.0.0.0:9100");
   EXPECT_TRUE(c.metrics.listen_set);
   ASSERT_EQ(parse_config("metrics: {listen: \"\"}", c), "");
   EXPECT_EQ(c.metrics.listen, "");
