@@ -70,7 +70,8 @@ for _ in $(seq 30); do
   curl -fs http://127.0.0.1:9610/metrics >/dev/null 2>&1 && break
   sleep 1
 done
-curl -fs http://127.0.0.1:9610/metrics | grep -q '^synwatch_' || fail "no metrics on 9610: $(podman logs "$name" 2>&1 | tail -5)"
+metrics=$(curl -fs http://127.0.0.1:9610/metrics || true)
+grep -q '^synwatch_' <<<"$metrics" || fail "no metrics on 9610: $(podman logs "$name" 2>&1 | tail -5)"
 podman exec "$name" synwatchctl status >/dev/null || fail "synwatchctl status in the container"
 
 packets=$(tshark -r "$capture" 2>/dev/null | wc -l)
