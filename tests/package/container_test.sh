@@ -85,4 +85,4 @@ log=$(podman volume inspect --format '{{.Mountpoint}}' synwatch-test-log)
 grep -q '"detector":"port_scan"' "$log/alerts.jsonl" || fail "no port_scan alert in the container's alerts.jsonl"
 sessions=$(wc -l <"$log/sessions.jsonl")
 ((sessions > 100)) || fail "only $sessions sessions written"
-say "ok: $sessions sessions, $(grep -c '"status":"open"' "$log/alerts.jsonl") alerts opened ($(grep -o '"detector":"[a-z_]*"' "$log/alerts.jsonl" | sort -u | sed 's/"detector"://; s/"//g' | tr '\n' ' '))"
+say "ok: $sessions sessions, $(grep -c '"status":"open"' "$log/alerts.jsonl") alerts opened ($(grep -o '"detector":"[a-z_]*"' "$log/alerts.jsonl" | sort -u | sed 's/"detector"://; s/"//g' | paste -sd ' '))"
