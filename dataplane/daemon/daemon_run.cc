@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <thread>
 
+#include "dataplane/daemon/service_notify.h"
 #include "dataplane/pipeline/worker_loop.h"
 #include "dataplane/replay/replay_summary.h"
 
@@ -13,8 +14,10 @@ void warn(const std::vector<std::string>& warnings) {
 }
 
 void announce(const pipeline::Pipeline& pipeline, const std::string& input) {
-  std::fprintf(stderr, "synwatchd: receiving on %s with %u worker%s\n", input.c_str(), pipeline.size(),
-               pipeline.size() == 1 ? "" : "s");
+  const std::string workers = std::to_string(pipeline.size()) + (pipeline.size() == 1 ? " worker" : " workers");
+  std::fprintf(stderr, "synwatchd: receiving on %s with %s\n", input.c_str(), workers.c_str());
+  // The API and metrics are up before the input opens (main.cc): the service is ready.
+  notify_service("READY=1\nSTATUS=receiving on " + input + " with " + workers);
 }
 
 void stop_after(std::atomic<bool>& stop, uint32_t seconds) {
