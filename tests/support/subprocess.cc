@@ -9,11 +9,50 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
 namespace synwatch::testing {
+namespace {
+
+// The scratch folders this test process made: removed when it ends, unless a test failed
+// (then they are kept for a look, and named) or SYNWATCH_KEEP_SCRATCH is set. Only the
+// process that made them removes them, not a child forked from it.
+class ScratchFolders {
+ public:
+  void add(const std::filesystem::path& dir) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dirs_.insert(dir);
+  }
+  ~ScratchFolders() {
+    if (getpid() != owner_) return;
+    // UnitTest's instance was made before this one (gtest's main): it is still there.
+    const bool keep = std::getenv("SYNWATCH_KEEP_SCRATCH") != nullptr ||
+                      !::testing::UnitTest::GetInstance()->Passed();
+    for (const auto& dir : dirs_) {
+      std::error_code ignored;
+      if (keep) std::fprintf(stderr, "scratch folder kept: %s\n", dir.c_str());
+      else std::filesystem::remove_all(dir, ignored);
+    }
+  }
+
+ private:
+  const pid_t owner_ = getpid();
+  std::mutex mutex_;
+  std::set<std::filesystem::path> dirs_;
+};
+
+ScratchFolders& scratch_folders() {
+  static ScratchFolders folders;
+  return folders;
+}
+
+}  // namespace
 
 Subprocess::Subprocess(const std::vector<std::string>& argv, const std::filesystem::path& out,
                        const std::filesystem::path& err) {
@@ -123,6 +162,7 @@ std::filesystem::path scratch_dir(const std::string& name) {
                    ("synwatch-test-" + std::to_string(getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  scratch_folders().add(dir);
   return dir;
 }
 

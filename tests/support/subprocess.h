@@ -54,7 +54,8 @@ std::vector<std::string> sorted_lines(const std::string& text);
 std::vector<std::string> replay_cli_sessions(const std::string& replay,
                                              const std::filesystem::path& capture,
                                              const std::vector<std::string>& more = {});
-// A fresh, empty directory for one test's files.
+// A fresh, empty directory for one test's files, removed when the test process ends
+// with every test passed (kept, and named on stderr, otherwise).
 std::filesystem::path scratch_dir(const std::string& name);
 // The program `name` on PATH (also /usr/sbin), or "" when it is not installed.
 std::string find_program(const std::string& name);
