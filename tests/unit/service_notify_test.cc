@@ -23,8 +23,10 @@ class NotifyListener {
     sockaddr_un a{};
     a.sun_family = AF_UNIX;
     std::memcpy(a.sun_path, name.data(), name.size());
-    if (name[0] == '@') a.sun_path[0] = '\0';
-    else ::unlink(name.c_str());
+    if (name[0] == '@')
+      a.sun_path[0] = '\0';
+    else
+      ::unlink(name.c_str());
     bound_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&a),
                     static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size())) == 0;
     timeval wait{2, 0};
@@ -47,24 +49,24 @@ class NotifyListener {
   bool bound_ = false;
 };
 
-TEST(ServiceNotify, SendsTheStateToThePathSystemdNames) {
-  const std::string path = "/tmp/synwatch-notify-" + std::to_string(getpid());
-  NotifyListener systemd(path);
-  ASSERT_TRUE(systemd.bound());
-  ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
-  EXPECT_TRUE(notify_service("READY=1\nSTATUS=receiving"));
-  EXPECT_EQ(systemd.receive(), "READY=1\nSTATUS=receiving");
+// What systemd listening on `name` receives when the daemon sends `state`.
+std::string received_at(const std::string& name, const std::string& state) {
+  NotifyListener systemd(name);
+  EXPECT_TRUE(systemd.bound()) << name;
+  ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
+  EXPECT_TRUE(notify_service(state));
   ::unsetenv("NOTIFY_SOCKET");
+  return systemd.receive();
+}
+
+TEST(ServiceNotify, SendsTheStateToThePathSystemdNames) {
+  EXPECT_EQ(
+      received_at("/tmp/synwatch-notify-" + std::to_string(getpid()), "READY=1\nSTATUS=receiving"),
+      "READY=1\nSTATUS=receiving");
 }
 
 TEST(ServiceNotify, SendsToAnAbstractSocket) {
-  const std::string name = "@synwatch-notify-" + std::to_string(getpid());
-  NotifyListener systemd(name);
-  ASSERT_TRUE(systemd.bound());
-  ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
-  EXPECT_TRUE(notify_service("READY=1"));
-  EXPECT_EQ(systemd.receive(), "READY=1");
-  ::unsetenv("NOTIFY_SOCKET");
+  EXPECT_EQ(received_at("@synwatch-notify-" + std::to_string(getpid()), "READY=1"), "READY=1");
 }
 
 TEST(ServiceNotify, OutsideSystemdItSendsNothing) {
