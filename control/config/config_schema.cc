@@ -203,7 +203,8 @@ std::vector<Setting> section_settings() {
       "packet buffers per NUMA socket to receive into (the reassembly tables get theirs on top)",
       [](const C& c) { return text(c.dataplane.mbufs_per_socket); });
   add("dataplane.handoff_ring_size", "count", "32768",
-      "records a worker can queue for each other worker",
+      "records a worker can queue for each other worker, a power of two (0: 65536 / (workers - 1), "
+      "at least 4096)",
       [](const C& c) { return text(c.dataplane.handoff_ring_size); });
   add("dataplane.reassembly_flows", "count", "2048",
       "fragmented export packets reassembled at once, per worker; each pool gets workers × "

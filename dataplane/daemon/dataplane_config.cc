@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <iterator>
 
@@ -44,16 +45,30 @@ std::vector<SettingBound> DataplaneConfig::bounds() const {
   return {
       {"memory_mb", memory_mb, 64, 1u << 20},
       {"mbufs_per_socket", mbufs_per_socket, 1023, 1u << 24},
-      {"handoff_ring_size", handoff_ring_size, 64, 1u << 24},
+      {"handoff_ring_size", handoff_ring_size, 0, 1u << 24},
       {"reassembly_flows", reassembly_flows, 1, 1u << 16},
       {"reassembly_timeout_ms", reassembly_timeout_ms, 10, 60000},
       {"udp_receive_buffer_kb", udp_receive_buffer_kb, 64, 1u << 21},
   };
 }
 
+// By default each worker's outgoing rings hold 65,536 records together (about 10 MiB).
+// With 2 workers that is one ring of 65,536: 19 ms of what a worker at 7 M records/s
+// hands the other (half its records), enough to ride out the time slices a thread
+// sharing the receiving worker's CPU takes (16,384 was not, on 2 CPUs: perf/RESULTS.md).
+// With more workers each ring carries a smaller share, so a smaller ring covers as long.
+uint32_t DataplaneConfig::handoff_ring_records() const {
+  if (handoff_ring_size != 0) return handoff_ring_size;
+  const uint32_t peers = workers() > 1 ? workers() - 1 : 1;
+  return std::max(4096u, std::bit_floor(65536u / peers));
+}
+
 std::string DataplaneConfig::validate(uint32_t cpu_count, bool need_input) const {
   std::string problem = check_bounds(bounds());
   if (!problem.empty()) return problem;
+  if (handoff_ring_size != 0 && (handoff_ring_size < 64 || !std::has_single_bit(handoff_ring_size)))
+    return "handoff_ring_size: " + std::to_string(handoff_ring_size) +
+           " is not a power of two from 64 to 16777216 (or 0: sized by the number of workers)";
   if (lcores.size() > 128) return "lcores: at most 128 workers";
   if (constexpr uint64_t kMostMbufs = 1u << 26; mbufs_per_socket + reassembly_mbufs() > kMostMbufs)
     return "reassembly_flows: " + std::to_string(workers()) + " workers' tables of " +

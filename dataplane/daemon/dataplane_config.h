@@ -44,7 +44,9 @@ struct DataplaneConfig {
   // held for reassembly, a flood of them included, never take the buffers the RX rings
   // need, so whole export packets keep being received.
   uint32_t mbufs_per_socket = 16383;
-  uint32_t handoff_ring_size = 16384;  // records each worker can queue for each other
+  // Records each worker can queue for each other worker, a power of two; 0: sized by
+  // the number of workers (handoff_ring_records()).
+  uint32_t handoff_ring_size = 0;
   uint32_t reassembly_flows = 1024;    // fragmented export packets reassembled at once, per worker
   // How long the fragments of a datagram wait for the rest: wall time on live ports,
   // the capture's own time when replaying captures (the same result at any speed).
@@ -61,6 +63,8 @@ struct DataplaneConfig {
   static constexpr uint32_t kFragmentsPerDatagram = 8;
 
   uint32_t workers() const { return lcores.empty() ? 1 : static_cast<uint32_t>(lcores.size()); }
+  // The size of each hand-off ring: handoff_ring_size, or the size for this many workers.
+  uint32_t handoff_ring_records() const;
   // The mbufs all workers' reassembly tables can hold at once, added to each pool.
   uint64_t reassembly_mbufs() const {
     return uint64_t{workers()} * reassembly_flows * kFragmentsPerDatagram;

@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   const auto signatures = signature::SignatureSet::compile_for_use(config.signatures, workers, error);
   if (!error.empty()) return fail("signatures." + error);
   pipeline::Pipeline pipeline(workers, config.decoder, config.sessions,
-                              config.dataplane.handoff_ring_size, &config.detect, signatures);
+                              config.dataplane.handoff_ring_records(), &config.detect, signatures);
   replay::SessionWriter writer(sessions_out.stream());
   replay::AlertWriter alerts(nullptr);  // counts for the summary
   control::AlertStore alert_store(config.api.alert_history);

@@ -222,6 +222,33 @@ TEST(Config, ReassemblyMbufsAreCountedAndBounded) {
   EXPECT_EQ(big.dataplane.reassembly_flows, 1024u) << "a refused file changes nothing";
 }
 
+// The hand-off rings index by mask: a size that is not a power of two would overwrite
+// records not yet read, so it is refused. By default the size follows the worker count.
+TEST(Config, HandoffRingSizeIsAPowerOfTwoOrSizedByWorkers) {
+  SynwatchConfig c;
+  ASSERT_EQ(parse_config("dataplane: {lcores: [0]}", c, 4), "");
+  EXPECT_EQ(c.dataplane.handoff_ring_records(), 65536u);
+  ASSERT_EQ(parse_config("dataplane: {lcores: [0, 1]}", c, 4), "");
+  EXPECT_EQ(c.dataplane.handoff_ring_records(), 65536u);
+  ASSERT_EQ(parse_config("dataplane: {lcores: [0, 1, 2, 3]}", c, 4), "");
+  EXPECT_EQ(c.dataplane.handoff_ring_records(), 16384u);  // 65536 / 3, down to a power of two
+  std::string lcores;
+  for (int i = 0; i < 32; ++i) lcores += (i ? ", " : "") + std::to_string(i % 4);
+  ASSERT_EQ(parse_config("dataplane: {lcores: [" + lcores + "]}", c, 4), "");
+  EXPECT_EQ(c.dataplane.handoff_ring_records(), 4096u);  // the floor
+  ASSERT_EQ(parse_config("dataplane: {lcores: [0, 1], handoff_ring_size: 1024}", c, 4), "");
+  EXPECT_EQ(c.dataplane.handoff_ring_records(), 1024u);
+
+  SynwatchConfig refused;
+  EXPECT_EQ(parse_config("dataplane: {handoff_ring_size: 20000}", refused, 4),
+            "dataplane.handoff_ring_size: 20000 is not a power of two from 64 to 16777216 (or 0: sized by "
+            "the number of workers)");
+  EXPECT_EQ(parse_config("dataplane: {handoff_ring_size: 32}", refused, 4),
+            "dataplane.handoff_ring_size: 32 is not a power of two from 64 to 16777216 (or 0: sized by "
+            "the number of workers)");
+  EXPECT_EQ(refused.dataplane.handoff_ring_size, 0u) << "a refused file changes nothing";
+}
+
 TEST(Config, MissingFileIsNamed) {
   SynwatchConfig c;
   EXPECT_EQ(load_config_file("/nonexistent/synwatch.yaml", c), "/nonexistent/synwatch.yaml: cannot read");
