@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "dataplane/common/command_line.h"
+#include "perf/ipv4_endpoint.h"
 
 namespace {
 
@@ -106,14 +107,8 @@ int main(int argc, char** argv) {
   }
   if (pcap_path.empty()) return fail("--pcap: missing");
   if (packets == 0) return fail("--packets: missing");
-  const auto colon = to.rfind(':');
-  sockaddr_in dest{};
-  dest.sin_family = AF_INET;
-  uint32_t port = 0;
-  if (colon == std::string::npos || inet_pton(AF_INET, to.substr(0, colon).c_str(), &dest.sin_addr) != 1 ||
-      !synwatch::parse_u32(to.substr(colon + 1), port) || port == 0 || port > 65535)
-    return fail("--to: '" + to + "' is not an IPv4 ADDRESS:PORT");
-  dest.sin_port = htons(static_cast<uint16_t>(port));
+  sockaddr_in dest;
+  if (!synwatch::perf::parse_ipv4_endpoint(to, dest)) return fail("--to: '" + to + "' is not an IPv4 ADDRESS:PORT");
 
   std::vector<Datagram> capture;
   uint32_t exporters = 0;

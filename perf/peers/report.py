@@ -2,12 +2,18 @@
 """The peer benchmark's table (perf/peers/run.sh): for each capture and collector, the
 highest loss-free rate and the records accepted per CPU-second at it; and, at the
 highest rate both synwatchd and the peer took without loss, each one's records per
-CPU-second and their ratio; then synwatchd over DPDK. Markdown, for perf/RESULTS.md.
+CPU-second and their ratio, and the kernel floor's ratio to the peer there: the highest
+any kernel-socket collector could show. Then synwatchd over DPDK. Markdown, for
+perf/RESULTS.md.
 
     perf/peers/report.py STEPS.tsv [DPDK.tsv]
 """
 import csv
 import sys
+
+
+# The receiver that only counts (synwatch-udp-sink): a bound, not a peer.
+FLOOR = "kernel-floor"
 
 
 def rows(path):
@@ -45,10 +51,18 @@ def main():
         both = [r for r in rates if r in mine]
         return max(both) if both else None
 
+    def ceiling(fmt, peer_step):
+        """The kernel floor's records per CPU-second over the peer's, at the peer's rate."""
+        floor = at(fmt, FLOOR, peer_step["rate"])
+        if floor is None or floor["lost"] or not peer_step["per_cpu_s"]:
+            return ""
+        return f"{floor['per_cpu_s'] / peer_step['per_cpu_s']:.2f}x"
+
     formats = list(dict.fromkeys(r["format"] for r in steps))
     print("| capture | collector | highest loss-free rate | records per CPU-second there "
-          "| compared at | peer per CPU-second | synwatchd per CPU-second | synwatchd / peer |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| compared at | peer per CPU-second | synwatchd per CPU-second | synwatchd / peer "
+          "| kernel floor / peer |")
+    print("|---|---|---|---|---|---|---|---|---|")
     worst = None
     for fmt in formats:
         for collector in dict.fromkeys(r["collector"] for r in steps if r["format"] == fmt):
@@ -56,17 +70,17 @@ def main():
             if b is None:
                 first = by[(fmt, collector)][0]
                 print(f"| {fmt} | {collector} | none (lost {first['lost']:,} of {first['sent']:,} "
-                      f"at {millions(first['rate'])}/s) | | | | | |")
+                      f"at {millions(first['rate'])}/s) | | | | | | |")
                 continue
             limited = " (sender-limited)" if b["achieved"] * 100 < b["rate"] * 97 else ""
-            rest = "| | | | |"
-            rate = common(fmt, collector) if collector != "synwatchd" else None
+            rest = "| | | | | |"
+            rate = common(fmt, collector) if collector not in ("synwatchd", FLOOR) else None
             if rate is not None:
                 p, s = at(fmt, collector, rate), at(fmt, "synwatchd", rate)
                 r = s["per_cpu_s"] / p["per_cpu_s"] if p["per_cpu_s"] else 0
                 worst = r if worst is None or r < worst else worst
                 rest = (f"| {millions(rate)}/s | {millions(p['per_cpu_s'])} | {millions(s['per_cpu_s'])} "
-                        f"| **{r:.2f}x** |")
+                        f"| **{r:.2f}x** | {ceiling(fmt, p)} |")
             print(f"| {fmt} | {collector} | {millions(b['rate'])}/s{limited} | "
                   f"{millions(b['per_cpu_s'])} {rest}")
     if worst is not None:
@@ -80,7 +94,7 @@ def main():
             print("|---|---|---|---|---|")
             for d in dpdk:
                 fmt, per = d["format"], int(d["per_cpu_s"])
-                peers = [best(fmt, c) for (f, c) in by if f == fmt and c != "synwatchd"]
+                peers = [best(fmt, c) for (f, c) in by if f == fmt and c not in ("synwatchd", FLOOR)]
                 peers = [p["per_cpu_s"] for p in peers if p is not None]
                 ratio = f"{per / max(peers):.2f}x" if peers else ""
                 print(f"| {fmt} | {millions(int(d['records_per_s']))} | {float(d['cpu_per_s']):.2f} | "

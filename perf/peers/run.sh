@@ -5,6 +5,9 @@
 # own CPU with the sender on another. Reports, per capture and collector, the highest
 # loss-free rate and the records accepted per CPU-second, and synwatchd's ratio to each
 # peer; then synwatchd over DPDK net_pcap (the same capture looped from the file).
+# Beside them runs the kernel floor (synwatch-udp-sink): a receiver that only counts, so
+# its records per CPU-second bound what any kernel-socket collector can reach, and its
+# ratio to a peer is the highest ratio to that peer any of them could show.
 #
 #   perf/peers/run.sh                           every capture, every collector
 #   FORMATS="v5 v9" COLLECTORS="synwatchd nfcapd" perf/peers/run.sh
@@ -29,7 +32,7 @@ root=$PWD
 
 build=${BUILD:-build}
 read -r -a formats <<<"${FORMATS:-v5 v5-1 v9 ipfix ipfix6 sflow}"
-read -r -a collectors <<<"${COLLECTORS:-synwatchd nfcapd nfacctd fastnetmon}"
+read -r -a collectors <<<"${COLLECTORS:-synwatchd kernel-floor nfcapd nfacctd fastnetmon}"
 seconds=${SECONDS_PER_STEP:-4}
 start_rate=${START_RATE:-125000}
 max_rate=${MAX_RATE:-16000000}
@@ -59,9 +62,10 @@ if [[ ! -f $build/build.ninja ]]; then
   deploy/install-deps.sh
   cmake -S . -B "$build" -G Ninja >/dev/null
 fi
-cmake --build "$build" --target synwatchd synwatch-make-exports synwatch-send-exports >/dev/null
+cmake --build "$build" --target synwatchd synwatch-make-exports synwatch-send-exports synwatch-udp-sink >/dev/null
 synwatchd=$root/$build/dataplane/daemon/synwatchd
 sender=$root/$build/perf/synwatch-send-exports
+sink=$root/$build/perf/synwatch-udp-sink
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -75,6 +79,7 @@ restore() {
   pkill -9 -x nfcapd 2>/dev/null || true
   pkill -9 -f 'nfacctd|sfacctd' 2>/dev/null || true
   pkill -9 -x fastnetmon 2>/dev/null || true
+  pkill -9 -f synwatch-udp-sink 2>/dev/null || true
 }
 trap restore EXIT
 sysctl -qw net.core.rmem_default=33554432 net.core.rmem_max=67108864
@@ -117,6 +122,8 @@ output: {sessions: "$dir/sessions.jsonl"}
 detectors: {enabled: true}
 EOF
       command=("$synwatchd" --config "$dir/synwatchd.yaml" --metrics-listen "" --api-listen "") ;;
+    kernel-floor)
+      command=("$sink" --listen "127.0.0.1:$port") ;;
     nfcapd)
       command=(nfcapd -w "$dir" -p "$port" -b 127.0.0.1 -t 3600 -B 33554432) ;;
     nfacctd)
@@ -188,6 +195,8 @@ fastnetmon_records() {  # format
 accepted_records() {  # collector format dir
   case $1 in
     synwatchd) awk '$1 == "0" && NF >= 7 { print $4; exit }' "$3/stderr" ;;
+    # Datagrams counted; each carries the capture's records a packet.
+    kernel-floor) awk -v r="$(per_packet "$2")" '$1 == "datagrams" { print $2 * r }' "$3/stdout" ;;
     nfcapd) nfdump -R "$3" -I 2>/dev/null | awk '$1 == "Flows:" { print $2 }' ;;
     nfacctd)
       [[ -f $3/flows.csv ]] || { echo 0; return; }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 #include "tests/support/capture_datagrams.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_ports.h"
 
 namespace synwatch::testing {
 namespace {
@@ -130,6 +132,30 @@ TEST(ExportSender, BadArgumentsAreNamed) {
     EXPECT_EQ(r.status, 2) << c.says;
     EXPECT_NE(r.err.find("synwatch-send-exports: " + c.says), std::string::npos) << r.err;
   }
+}
+
+// The kernel floor (perf/udp_sink.cc) counts every datagram it was sent and says so
+// when stopped.
+TEST(UdpSink, CountsEveryDatagramUntilStopped) {
+  const auto capture = make_capture("v9.pcap", {"--format", "v9", "--records", "480", "--exporters", "2"});
+  const uint16_t port = test_port(0);
+  const auto dir = scratch_dir("udp_sink");
+  Subprocess sink({SYNWATCH_UDP_SINK_BINARY, "--listen", "127.0.0.1:" + std::to_string(port)}, dir / "out",
+                  dir / "err");
+  ASSERT_TRUE(wait_until_bound(port, false)) << read_text(dir / "err");
+  const RunResult sent = run_program({SYNWATCH_SEND_EXPORTS_BINARY, "--pcap", capture.string(), "--to",
+                                      "127.0.0.1:" + std::to_string(port), "--rate", "0", "--packets", "300"});
+  ASSERT_EQ(sent.status, 0) << sent.err;
+  std::this_thread::sleep_for(200ms);  // loopback delivers at once; the sink takes a nap
+  sink.signal(SIGINT);
+  ASSERT_EQ(sink.wait(5s), 0) << read_text(dir / "err");
+  const std::string out = read_text(dir / "out");
+  EXPECT_EQ(out.substr(0, out.find(" bytes")), "datagrams 300") << out;
+
+  const RunResult bad = run_program({SYNWATCH_UDP_SINK_BINARY, "--listen", "localhost"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("synwatch-udp-sink: --listen: 'localhost' is not an IPv4 ADDRESS:PORT"),
+            std::string::npos) << bad.err;
 }
 
 }  // namespace
