@@ -61,7 +61,7 @@ class UdpPoller {
 
  private:
   struct Buffers;
-  std::vector<uint32_t> kernel_drops_;  // SO_RXQ_OVFL: cumulative per socket
+  std::vector<uint32_t> kernel_drops_;  // SK_MEMINFO_DROPS: cumulative per socket
   std::vector<pollfd> waiting_;         // the sockets, in order; revents: has data
   size_t readable_ = 0;                 // sockets not yet drained since the last wait
   bool delivered_since_wait_ = false;
@@ -71,6 +71,7 @@ class UdpPoller {
   std::chrono::microseconds nap_ = kShortNap;
   int idle_wait_ms_;
   void wait_for_data();
+  void count_kernel_drops();
   uint32_t receive(size_t socket, pipeline::Worker& worker);
 
   std::unique_ptr<Buffers> buffers_;

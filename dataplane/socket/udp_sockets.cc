@@ -115,7 +115,6 @@ std::unique_ptr<UdpSockets> UdpSockets::open(const daemon::DataplaneConfig& conf
         s->fds_[w].push_back(fd);
         const int one = 1, zero = 0;
         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-        setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
         if (!v4) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
         const int bytes = static_cast<int>(config.udp_receive_buffer_kb) * 1024;
         // CAP_NET_ADMIN may exceed net.core.rmem_max; without it the sysctl caps the size.

@@ -82,6 +82,28 @@ TEST(UdpInput, DatagramsQueuedAtShutdownAreStillDecoded) {
   EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
 }
 
+// What the kernel drops with a socket's buffer full is counted, every datagram of it:
+// the daemon is frozen while a capture many times its 64 KiB buffer is sent, so each
+// datagram is either received or dropped, and the two counts add up to what was sent.
+TEST(UdpInput, DatagramsTheKernelDroppedAreCounted) {
+  const auto capture = testing::bundled_captures_dir() / "attacks" / "exports-pmacct-v9.pcap";
+  const auto datagrams = testing::read_datagrams(capture);
+  const auto config = testing::scratch_dir("udp-kernel-drops") / "synwatch.yaml";
+  std::ofstream(config) << "dataplane: {udp_receive_buffer_kb: 64}\n";
+  UdpDaemon daemon(test_port(4), 1, {"--config", config.string()});
+  daemon.signal(SIGSTOP);
+  testing::send_datagrams(datagrams, test_port(4));
+  daemon.signal(SIGTERM);  // held until the daemon runs again
+  daemon.signal(SIGCONT);
+  ASSERT_EQ(daemon.stop(), 0) << daemon.summary();
+  uint64_t received = 0;  // the worker row: "  0  frames  datagrams ..."
+  std::istringstream(daemon.summary().substr(daemon.summary().find("\n  0 ") + 5)) >> received;
+  const uint64_t dropped = testing::summary_count(daemon.summary(), "socket_buffer_overflow");
+  EXPECT_GT(dropped, 0u) << daemon.summary();
+  EXPECT_GT(received, 0u) << daemon.summary();
+  EXPECT_EQ(received + dropped, datagrams.size()) << daemon.summary();
+}
+
 // An IPv6 exporter reaches the dual-stack socket; its sessions name it by its address.
 TEST(UdpInput, Ipv6ExporterArrives) {
   {
