@@ -67,14 +67,14 @@ int main(int argc, char** argv) {
   static uint8_t buffers[kBatch][kMaxDatagram];
   iovec iov[kBatch];
   mmsghdr messages[kBatch];
+  for (unsigned i = 0; i < kBatch; ++i) {  // recvmmsg writes only msg_len and msg_flags
+    iov[i] = {buffers[i], kMaxDatagram};
+    messages[i] = {};
+    messages[i].msg_hdr.msg_iov = &iov[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
   uint64_t datagrams = 0, bytes = 0;
   while (!stop) {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      iov[i] = {buffers[i], kMaxDatagram};
-      messages[i] = {};
-      messages[i].msg_hdr.msg_iov = &iov[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-    }
     // MSG_WAITFORONE: block for the first datagram, then take what is queued.
     const int n = recvmmsg(fd, messages, kBatch, MSG_WAITFORONE, nullptr);
     if (n < 0) {

@@ -16,6 +16,10 @@ import sys
 FLOOR = "kernel-floor"
 
 
+def is_peer(collector):
+    return collector not in ("synwatchd", FLOOR)
+
+
 def rows(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
@@ -74,7 +78,7 @@ def main():
                 continue
             limited = " (sender-limited)" if b["achieved"] * 100 < b["rate"] * 97 else ""
             rest = "| | | | | |"
-            rate = common(fmt, collector) if collector not in ("synwatchd", FLOOR) else None
+            rate = common(fmt, collector) if is_peer(collector) else None
             if rate is not None:
                 p, s = at(fmt, collector, rate), at(fmt, "synwatchd", rate)
                 r = s["per_cpu_s"] / p["per_cpu_s"] if p["per_cpu_s"] else 0
@@ -94,7 +98,7 @@ def main():
             print("|---|---|---|---|---|")
             for d in dpdk:
                 fmt, per = d["format"], int(d["per_cpu_s"])
-                peers = [best(fmt, c) for (f, c) in by if f == fmt and c not in ("synwatchd", FLOOR)]
+                peers = [best(fmt, c) for (f, c) in by if f == fmt and is_peer(c)]
                 peers = [p["per_cpu_s"] for p in peers if p is not None]
                 ratio = f"{per / max(peers):.2f}x" if peers else ""
                 print(f"| {fmt} | {millions(int(d['records_per_s']))} | {float(d['cpu_per_s']):.2f} | "
