@@ -19,6 +19,14 @@ struct SessionKey {
 
   static SessionKey of(const decode::FlowRecord& r) {
     SessionKey k;
+    k.set(r);
+    return k;
+  }
+
+  // Makes this the key of `r` and returns hash(exporter_salt), computed from the words
+  // in registers: reading the key back just after its narrow stores would stall on
+  // store forwarding, once per record.
+  uint64_t set(const decode::FlowRecord& r, uint16_t exporter_salt = 0) {
     // Any fixed total order will do; whole words compare fastest.
     uint64_t s[2], d[2];
     std::memcpy(s, r.src.bytes().data(), 16);
@@ -26,22 +34,29 @@ struct SessionKey {
     const bool src_first = s[0] != d[0] ? s[0] < d[0]
                            : s[1] != d[1] ? s[1] < d[1]
                                           : r.src_port <= r.dst_port;
-    k.src_side = src_first ? 0 : 1;
-    k.addr[k.src_side] = r.src.bytes();
-    k.addr[1 - k.src_side] = r.dst.bytes();
-    k.port[k.src_side] = r.src_port;
-    k.port[1 - k.src_side] = r.dst_port;
-    k.proto = r.proto;
-    k.v4 = r.src.is_v4();
-    return k;
+    const uint64_t w[4] = {src_first ? s[0] : d[0], src_first ? s[1] : d[1],
+                           src_first ? d[0] : s[0], src_first ? d[1] : s[1]};
+    std::memcpy(addr[0].data(), w, 16);
+    std::memcpy(addr[1].data(), w + 2, 16);
+    src_side = src_first ? 0 : 1;
+    port[0] = src_first ? r.src_port : r.dst_port;
+    port[1] = src_first ? r.dst_port : r.src_port;
+    proto = r.proto;
+    v4 = r.src.is_v4();
+    return hash_of(w, port[0], port[1], proto, exporter_salt);
   }
 
   uint64_t hash(uint16_t exporter_salt = 0) const {
     uint64_t w[4];
     std::memcpy(w, addr[0].data(), 16);
     std::memcpy(w + 2, addr[1].data(), 16);
-    uint64_t h = (uint64_t{port[0]} << 32 | uint64_t{port[1]} << 16 | proto) ^
-                 (uint64_t{exporter_salt} << 48);
+    return hash_of(w, port[0], port[1], proto, exporter_salt);
+  }
+
+ private:
+  static uint64_t hash_of(const uint64_t (&w)[4], uint16_t port0, uint16_t port1, uint8_t proto,
+                          uint16_t exporter_salt) {
+    uint64_t h = (uint64_t{port0} << 32 | uint64_t{port1} << 16 | proto) ^ (uint64_t{exporter_salt} << 48);
     for (uint64_t x : w) {
       h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
       h = h << 31 | h >> 33;

@@ -1,6 +1,7 @@
 #include "dataplane/session/session_table.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "dataplane/session/session_key.h"
@@ -121,32 +122,40 @@ void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
 
 void SessionTable::apply_batch(const decode::FlowRecord* records, const int64_t* watermarks_ms,
                                size_t n) {
-  constexpr size_t kChunk = 32;
-  SessionKey keys[kChunk];
-  uint64_t hashes[kChunk];
-  uint16_t exporters[kChunk];
-  for (size_t base = 0; base < n; base += kChunk) {
-    const size_t m = std::min(kChunk, n - base);
-    const decode::FlowRecord* r = records + base;
-    for (size_t i = 0; i < m; ++i) {
-      keys[i] = SessionKey::of(r[i]);
-      exporters[i] = exporter_id(r[i].exporter);
-      hashes[i] = keys[i].hash(config_.join_exporters ? 0 : exporters[i]);
-      index_.prefetch(hashes[i]);
+  // A software pipeline over the burst: record i's key is hashed and its index slot
+  // fetched; record i - kSlotAhead's entry is fetched (its slot is in by then); record
+  // i - kSlotAhead - kEntryAhead is joined (its entry is in). Many records' misses are
+  // in flight at once, and no stage waits for the one before it to finish the burst.
+  constexpr size_t kSlotAhead = 16, kEntryAhead = 8, kDepth = kSlotAhead + kEntryAhead;
+  constexpr size_t kRing = std::bit_ceil(kDepth + 1);
+  SessionKey keys[kRing];
+  uint64_t hashes[kRing];
+  uint16_t exporters[kRing];
+  for (size_t i = 0; i < n + kDepth; ++i) {
+    if (i < n) {
+      const size_t k = i % kRing;
+      exporters[k] = exporter_id(records[i].exporter);
+      hashes[k] = keys[k].set(records[i], config_.join_exporters ? 0 : exporters[k]);
+      index_.prefetch(hashes[k]);
     }
-    for (size_t i = 0; i < m; ++i) {
-      const int64_t id = index_.peek(hashes[i]);
-      if (id < 0) continue;
-      __builtin_prefetch(&sessions_[static_cast<size_t>(id)]);
-      wheel_.prefetch(static_cast<uint32_t>(id));
+    if (i >= kSlotAhead && i - kSlotAhead < n) {
+      // A hint only: joins in between may move the entry; apply_keyed looks again.
+      const int64_t id = index_.peek(hashes[(i - kSlotAhead) % kRing]);
+      if (id >= 0) {
+        // An entry is 96 bytes: every other one spans two cache lines, both needed.
+        const auto* entry = reinterpret_cast<const char*>(&sessions_[static_cast<size_t>(id)]);
+        __builtin_prefetch(entry);
+        __builtin_prefetch(entry + sizeof(Session) - 1);
+      }
     }
-    for (size_t i = 0; i < m; ++i) {
-      if (r[i].proto != 6) {
+    if (i >= kDepth) {
+      const size_t j = i - kDepth, k = j % kRing;
+      if (records[j].proto != 6) {
         counters_.add(SessionCounter::not_tcp);
         continue;
       }
-      advance(watermarks_ms[base + i]);  // exactly as if the records came one by one
-      apply_keyed(r[i], keys[i], hashes[i], exporters[i]);
+      advance(watermarks_ms[j]);  // exactly as if the records came one by one
+      apply_keyed(records[j], keys[k], hashes[k], exporters[k]);
     }
   }
 }
@@ -175,7 +184,8 @@ void SessionTable::apply_keyed(const decode::FlowRecord& r, const SessionKey& ke
     }
   }
   uint32_t id;
-  if (found < 0) {
+  const bool created = found < 0;
+  if (created) {
     if (free_.empty()) evict_one();
     id = free_.back();
     free_.pop_back();
@@ -209,7 +219,10 @@ void SessionTable::apply_keyed(const decode::FlowRecord& r, const SessionKey& ke
                                (s.bits & Session::kSampled) != 0);
     if (is_final(o, views[c], views[1 - c])) emit(s, Decision::kFinal);
   }
-  reschedule(id);
+  // A session is filed in the wheel from its creation until it is released. Its due
+  // time only moves later while it lives, so a session filed too early is filed again
+  // when its slot fires (on_due): an update need not touch the wheel.
+  if (created) wheel_.schedule(id, due_of(s));
 }
 
 void SessionTable::merge(Session& s, const decode::FlowRecord& r, int side, uint16_t exporter) {
@@ -266,12 +279,6 @@ uint32_t SessionTable::due_of(const Session& s) const {
                                            : end + int64_t{config_.idle_timeout_s} * 1000;
   deadline = std::min(deadline, s.start_ms + int64_t{config_.max_lifetime_s} * 1000);
   return std::max(seconds_up(deadline), held_until);
-}
-
-void SessionTable::reschedule(uint32_t id) {
-  // Due times only move later while a session lives, so an entry filed too early is
-  // simply filed again when its slot fires.
-  if (!wheel_.scheduled(id)) wheel_.schedule(id, due_of(sessions_[id]));
 }
 
 void SessionTable::on_due(uint32_t id) {

@@ -88,7 +88,6 @@ class SessionTable {
   void apply_keyed(const decode::FlowRecord& r, const SessionKey& key, uint64_t hash,
                    uint16_t exporter);
   void merge(Session& s, const decode::FlowRecord& r, int side, uint16_t exporter);
-  void reschedule(uint32_t id);
   uint32_t due_of(const Session& s) const;
   void on_due(uint32_t id);
   // decided_ms < 0: now, the watermark.

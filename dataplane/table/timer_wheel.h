@@ -20,7 +20,6 @@ class TimerWheel {
         tails_(slots_pow2, kNone), slot_(capacity, 0), mask_(slots_pow2 - 1) {}
 
   bool scheduled(uint32_t id) const { return prev_[id] != kNone; }
-  void prefetch(uint32_t id) const { __builtin_prefetch(&prev_[id]); }
 
   // Files `id` (not scheduled) under `due_s`; a time already past goes to the next slot.
   void schedule(uint32_t id, uint32_t due_s) {

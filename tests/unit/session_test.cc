@@ -3,6 +3,9 @@
 // exporters, bi-flows, NSEL, sampling), decision timing, and the table's bound.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <sstream>
+
 #include "dataplane/session/session_shards.h"
 #include "dataplane/session/session_table.h"
 
@@ -304,6 +307,66 @@ TEST(Sessions, TableStaysAtItsBoundAndEvictsTheOldestUndecided) {
   EXPECT_EQ(out.sessions[0].decision, Decision::kEvicted);
   shards.finish();
   EXPECT_EQ(out.sessions.size(), 200u);
+}
+
+// What a decided session says, all of it, as one line to compare.
+std::string describe(const SessionEvent& e) {
+  std::ostringstream o;
+  o << e.client.to_string() << ':' << e.client_port << '>' << e.server.to_string() << ':' << e.server_port
+    << " state " << static_cast<int>(e.state) << " flags " << int{e.client_flags} << '/' << int{e.server_flags}
+    << " packets " << e.c2s_packets << '/' << e.s2c_packets << " bytes " << e.c2s_bytes << '/' << e.s2c_bytes
+    << " time " << e.start_ms << '-' << e.end_ms << " exporters " << int{e.exporter_count}
+    << " decision " << static_cast<int>(e.decision) << " at " << e.decided_ms;
+  return o.str();
+}
+
+// The worker joins bursts with apply_batch, which looks keys up ahead of joining them;
+// the replay joins records one by one with apply. Both must decide the same sessions in
+// the same order, also when a burst holds one session many times, reuses a decided
+// session's ports, evicts at the bound, mixes exporters and UDP, and moves the clock.
+TEST(Sessions, ABurstJoinsExactlyAsRecordsOneByOne) {
+  SessionConfig config;
+  config.capacity = 160;  // below the 192 keys: some evictions, and room to reuse ports
+  config.join_exporters = false;
+  const uint8_t kFlags[] = {kSyn, kSyn | kAck, kAck, kFin | kAck, kRst, kRst | kAck, kSyn | kAck | kFin};
+  std::mt19937 random(7);
+  std::vector<FlowRecord> records;
+  std::vector<int64_t> watermarks;
+  int64_t watermark = kT0;
+  for (int i = 0; i < 20000; ++i) {
+    const bool forward = random() % 2 == 0;
+    const std::string client = "10.0.0." + std::to_string(random() % 8);
+    const auto client_port = static_cast<uint16_t>(40000 + random() % 12);
+    const int64_t at = i / 200;
+    Rec r = forward ? Rec(client.c_str(), client_port, S, 443) : Rec(S, 443, client.c_str(), client_port);
+    r.flags(kFlags[random() % std::size(kFlags)]).at(at, at + static_cast<int64_t>(random() % 3));
+    if (random() % 4 == 0) r.exporter("192.0.2.2");
+    if (random() % 20 == 0) r.r.proto = 17;
+    watermark = std::max(watermark, r.r.export_ms);
+    records.push_back(r);
+    watermarks.push_back(watermark);
+  }
+
+  PerspectiveMap perspective(config.internal);
+  Collect one_by_one, in_bursts;
+  SessionTable single(config, perspective, one_by_one), batched(config, perspective, in_bursts);
+  for (size_t i = 0; i < records.size(); ++i) single.apply(records[i], watermarks[i]);
+  for (size_t i = 0; i < records.size();) {
+    const size_t n = std::min<size_t>(1 + random() % 64, records.size() - i);
+    batched.apply_batch(&records[i], &watermarks[i], n);
+    i += n;
+  }
+  single.flush();
+  batched.flush();
+
+  EXPECT_GT(single.counters().get(SessionCounter::port_reuse), 0u);
+  EXPECT_GT(single.counters().get(SessionCounter::evicted_undecided), 0u);
+  ASSERT_EQ(in_bursts.sessions.size(), one_by_one.sessions.size());
+  for (size_t i = 0; i < one_by_one.sessions.size(); ++i)
+    ASSERT_EQ(describe(in_bursts.sessions[i]), describe(one_by_one.sessions[i])) << "session " << i;
+  for (size_t c = 0; c < kSessionCounterCount; ++c)
+    EXPECT_EQ(batched.counters().get(static_cast<SessionCounter>(c)),
+              single.counters().get(static_cast<SessionCounter>(c)));
 }
 
 }  // namespace
