@@ -19,19 +19,18 @@ class IpAddress {
 
   IpAddress() = default;
 
+  // IPv4 addresses are built as whole words, written at once: built byte by byte, the
+  // 16-byte copy that follows (into a record) stalled on store forwarding, two thirds of
+  // the NetFlow v5 decoder's time (perf/peers).
   static IpAddress v4(uint32_t host_order) {
-    IpAddress a;
-    a.bytes_[10] = 0xff;
-    a.bytes_[11] = 0xff;
-    a.bytes_[12] = static_cast<uint8_t>(host_order >> 24);
-    a.bytes_[13] = static_cast<uint8_t>(host_order >> 16);
-    a.bytes_[14] = static_cast<uint8_t>(host_order >> 8);
-    a.bytes_[15] = static_cast<uint8_t>(host_order);
-    a.family_ = 4;
-    return a;
+    uint32_t network_order = host_order;
+    if constexpr (std::endian::native == std::endian::little) network_order = __builtin_bswap32(host_order);
+    return v4_network_order(network_order);
   }
   static IpAddress v4_bytes(const uint8_t* p) {
-    return v4(uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]);
+    uint32_t network_order;
+    std::memcpy(&network_order, p, 4);
+    return v4_network_order(network_order);
   }
   static IpAddress v6_bytes(const uint8_t* p) {
     IpAddress a;
@@ -88,6 +87,20 @@ class IpAddress {
   }
 
  private:
+  // `a` holds the address's 4 bytes in memory order: bytes 8..15 become 00 00 ff ff a.
+  static IpAddress v4_network_order(uint32_t a) {
+    uint64_t words[2] = {0, 0};
+    if constexpr (std::endian::native == std::endian::little) {
+      words[1] = uint64_t{a} << 32 | 0xffff0000ULL;
+    } else {
+      words[1] = 0x0000ffff00000000ULL | a;
+    }
+    IpAddress out;
+    std::memcpy(out.bytes_.data(), words, 16);
+    out.family_ = 4;
+    return out;
+  }
+
   std::array<uint8_t, 16> bytes_{};
   uint8_t family_ = 0;
 };
