@@ -128,6 +128,34 @@ TEST(Sflow, ExpandedSamplesSampledIpv4AndInterfaces) {
   EXPECT_EQ(recs[1].out_if, 3u);
 }
 
+// A sample may carry a sampled_ipv4 record beside the raw header: the header wins
+// whole, with nothing of the sampled_ipv4 record mixed in, whichever comes first. A
+// sampled_ipv4 record too short for its fields is a truncated record, header or not.
+TEST(Sflow, RawHeaderWinsOverSampledIpv4AndShortSampledIpv4IsTruncated) {
+  const auto frame = FrameBuilder().ipv4("10.0.0.1", "10.0.0.2", 6, 40).tcp(1000, 80, 0x12).build();
+  for (const bool header_first : {true, false}) {
+    DecodeHarness h;
+    SflowFlowSample both;
+    if (header_first) both.raw_header(frame);
+    both.sampled_ipv4("10.9.9.9", "10.8.8.8", 17, 53, 53, 0, 999);
+    if (!header_first) both.raw_header(frame);
+    auto recs = h.feed(SflowDatagram().flow_sample(both).build());
+    ASSERT_EQ(recs.size(), 1u) << "header first: " << header_first;
+    EXPECT_EQ(recs[0].src.to_string(), "10.0.0.1");
+    EXPECT_EQ(recs[0].proto, 6);
+    EXPECT_EQ(recs[0].dst_port, 80);
+    EXPECT_EQ(recs[0].tcp_flags, 0x12);
+    EXPECT_NE(recs[0].bytes, 999u) << "the sampled_ipv4 length is not the packet's";
+  }
+  DecodeHarness h;
+  auto recs = h.feed(SflowDatagram()
+                         .flow_sample(SflowFlowSample().other_record(3, 16).raw_header(frame))
+                         .flow_sample(SflowFlowSample().other_record(4, 40))
+                         .build());
+  EXPECT_TRUE(recs.empty());
+  EXPECT_EQ(h.count(DecodeCounter::sflow_record_truncated), 2u) << "IPv4 needs 32 bytes, IPv6 56";
+}
+
 TEST(Sflow, SkipsAndCountsWhatIsNotAFlowSample) {
   DecodeHarness h;
   auto arp = Bytes().u32(0xffffffff).u16(0xffff).u32(0x02000000).u16(1).u16(0x0806).zeros(28).data;
