@@ -142,7 +142,7 @@ void SessionTable::apply_batch(const decode::FlowRecord* records, const int64_t*
       // A hint only: joins in between may move the entry; apply_keyed looks again.
       const int64_t id = index_.peek(hashes[(i - kSlotAhead) % kRing]);
       if (id >= 0) {
-        // An entry is 96 bytes: every other one spans two cache lines, both needed.
+        // An entry is 96 bytes, so it always spans two cache lines: fetch both.
         const auto* entry = reinterpret_cast<const char*>(&sessions_[static_cast<size_t>(id)]);
         __builtin_prefetch(entry);
         __builtin_prefetch(entry + sizeof(Session) - 1);
