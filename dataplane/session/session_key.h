@@ -17,12 +17,6 @@ struct SessionKey {
   bool v4;
   int src_side;  // which side the record's source is
 
-  static SessionKey of(const decode::FlowRecord& r) {
-    SessionKey k;
-    k.set(r);
-    return k;
-  }
-
   // Makes this the key of `r` and returns hash(exporter_salt), computed from the words
   // in registers: reading the key back just after its narrow stores would stall on
   // store forwarding, once per record.

@@ -115,9 +115,10 @@ void SessionTable::apply(const decode::FlowRecord& r, int64_t watermark_ms) {
     return;
   }
   advance(watermark_ms);
-  const SessionKey key = SessionKey::of(r);
   const uint16_t exporter = exporter_id(r.exporter);
-  apply_keyed(r, key, key.hash(config_.join_exporters ? 0 : exporter), exporter);
+  SessionKey key;
+  const uint64_t hash = key.set(r, config_.join_exporters ? 0 : exporter);
+  apply_keyed(r, key, hash, exporter);
 }
 
 void SessionTable::apply_batch(const decode::FlowRecord* records, const int64_t* watermarks_ms,
