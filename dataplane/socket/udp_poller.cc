@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <thread>
 
 #include "dataplane/common/wall_clock.h"
@@ -49,7 +48,6 @@ UdpPoller::UdpPoller(const std::vector<int>& fds, std::chrono::milliseconds idle
     smallest = std::min(smallest, bytes);
   }
   nap_ = smallest >= kLongNapBuffer ? kLongNap : kShortNap;
-  for (size_t i = 0; i < fds.size(); ++i) kernel_drops_of(fds[i], kernel_drops_[i]);  // not ours
 }
 
 UdpPoller::~UdpPoller() = default;

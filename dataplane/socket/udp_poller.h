@@ -61,7 +61,9 @@ class UdpPoller {
 
  private:
   struct Buffers;
-  std::vector<uint32_t> kernel_drops_;  // SK_MEMINFO_DROPS: cumulative per socket
+  // SK_MEMINFO_DROPS counted so far, per socket. From 0: the sockets are made for this
+  // run, so what they dropped before the first poll (at start-up) was sent to us too.
+  std::vector<uint32_t> kernel_drops_;
   std::vector<pollfd> waiting_;         // the sockets, in order; revents: has data
   size_t readable_ = 0;                 // sockets not yet drained since the last wait
   bool delivered_since_wait_ = false;
