@@ -177,7 +177,7 @@ void decode_sflow(PacketScope& scope, ByteCursor c) {
       return;
     }
     const uint32_t enterprise = type >> 12, format = type & 0xfff;
-    if (enterprise == 0 && (format == kFlowSample || format == kExpandedFlowSample)) {
+    if (enterprise == 0 && (format == kFlowSample || format == kExpandedFlowSample)) [[likely]] {
       flow_sample(scope, body, format == kExpandedFlowSample, sub_agent);
     } else if (enterprise == 0 && (format == kCounterSample || format == kExpandedCounterSample)) {
       scope.count(DecodeCounter::sflow_counter_sample_skipped);
