@@ -132,14 +132,15 @@ void SessionTable::apply_batch(const decode::FlowRecord* records, const int64_t*
   SessionKey keys[kRing];
   uint64_t hashes[kRing];
   uint16_t exporters[kRing];
+  // Records that are not TCP join nothing: they are counted at their turn, never keyed.
   for (size_t i = 0; i < n + kDepth; ++i) {
-    if (i < n) {
+    if (i < n && records[i].proto == 6) {
       const size_t k = i % kRing;
       exporters[k] = exporter_id(records[i].exporter);
       hashes[k] = keys[k].set(records[i], config_.join_exporters ? 0 : exporters[k]);
       index_.prefetch(hashes[k]);
     }
-    if (i >= kSlotAhead && i - kSlotAhead < n) {
+    if (i >= kSlotAhead && i - kSlotAhead < n && records[i - kSlotAhead].proto == 6) {
       // A hint only: joins in between may move the entry; apply_keyed looks again.
       const int64_t id = index_.peek(hashes[(i - kSlotAhead) % kRing]);
       if (id >= 0) {
