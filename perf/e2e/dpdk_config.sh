@@ -14,18 +14,17 @@ dpdk_config() {  # detect workers packets files...
   local detect=$1 workers=$2 packets=$3
   shift 3
   read -r mbufs memory < <(pool_for "$packets" "$workers")
-  local lcores f
-  if ((workers == 1)); then
-    lcores="[$((cpus > 1 ? 1 : 0))]"
-  else
-    lcores="[$(seq -s, 0 $((workers - 1)))]"
-  fi
+  # Workers keep off CPU 0, where the control threads run, when there are CPUs to spare.
+  local lcores f first=$((cpus > workers ? 1 : 0))
+  lcores="[$(seq -s, "$first" $((first + workers - 1)))]"
   echo "dataplane:"
   echo "  no_huge: true"
   echo "  memory_mb: $memory"
   echo "  mbufs_per_socket: $mbufs"
   echo "  lcores: $lcores"
   echo "  main_lcore: 0"
+  # More EAL options, as YAML list items: '"-d", "/opt/dpdk/pmds"' loads drivers from there.
+  [[ -n ${EAL_ARGS:-} ]] && echo "  eal_args: [$EAL_ARGS]"
   echo "  ports:"
   local i=0
   for f in "$@"; do

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end throughput of synwatchd: generated export captures replayed in a loop by
 # DPDK's net_pcap (infinite_rx) through the whole pipeline (rx, decode, hand-off, join,
-# classify, detect), with 1 worker and with 2 workers (the exporters dealt over two
-# ports, as RSS deals them over two queues), with the detectors on and off, taking turns.
+# classify, detect), with 1 worker and with several (the exporters dealt over one port a
+# worker, as RSS deals them over queues), with the detectors on and off, taking turns.
 # Prints records/s and drops per run, the medians and the on/off ratio.
 #
-#   perf/e2e/run.sh                 NetFlow v9 (the issue's figure)
+#   perf/e2e/run.sh                 NetFlow v9 (the issue's figure), 1 and 2 workers
 #   perf/e2e/run.sh v5 v9 ipfix sflow
+#   WORKERS="1 2 4 8" perf/e2e/run.sh          scaling, on a machine with the cores
 #   RECORDS=2000000 EXPORTERS=64 SECONDS_PER_RUN=10 RUNS=3 BUILD=build DETECT="on off" perf/e2e/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,11 +18,14 @@ exporters=${EXPORTERS:-64}
 seconds=${SECONDS_PER_RUN:-10}
 runs=${RUNS:-3}
 read -r -a detect_modes <<<"${DETECT:-on off}"
+read -r -a worker_counts <<<"${WORKERS:-1 2}"
 formats=("${@:-v9}")
 work=${WORK:-/tmp/synwatch-e2e}
 cpus=$(nproc)
 
-cmake --build "$build" --target synwatchd synwatch-make-exports >/dev/null
+# A build tree is brought up to date; a directory of prebuilt binaries in the same layout
+# is used as it is.
+[[ -f $build/CMakeCache.txt ]] && cmake --build "$build" --target synwatchd synwatch-make-exports >/dev/null
 mkdir -p "$work"
 
 source perf/e2e/dpdk_config.sh
@@ -30,20 +34,22 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' format detect workers run "records/s" "per worker" "records dropped"
 for format in "${formats[@]}"; do
-  one="$work/$format.pcap"
-  two="$work/$format-split.pcap"
-  log=$("$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
-    --exporters "$exporters" -o "$one" 2>&1)
-  packets=$(sed -E 's/.* in ([0-9]+) packets.*/\1/' <<<"$log")
-  "$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
-    --exporters "$exporters" --split 2 -o "$two" 2>/dev/null
-  for workers in 1 2; do
+  for workers in "${worker_counts[@]}"; do
+    # One capture a worker, the same records over all of them.
+    capture="$work/$format-$workers.pcap"
+    if ((workers == 1)); then
+      files=("$capture")
+      log=$("$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
+        --exporters "$exporters" -o "$capture" 2>&1)
+    else
+      files=()
+      for ((k = 0; k < workers; ++k)); do files+=("$capture.$k"); done
+      log=$("$build/perf/synwatch-make-exports" --format "$format" --records "$records" \
+        --exporters "$exporters" --split "$workers" -o "$capture" 2>&1)
+    fi
+    packets=$(sed -E 's/.* in ([0-9]+) packets.*/\1/' <<<"$log")
     for detect in "${detect_modes[@]}"; do
-      if ((workers == 1)); then
-        dpdk_config "$detect" 1 "$packets" "$one" >"$work/e2e-$detect.yaml"
-      else
-        dpdk_config "$detect" 2 "$packets" "$two.0" "$two.1" >"$work/e2e-$detect.yaml"
-      fi
+      dpdk_config "$detect" "$workers" "$packets" "${files[@]}" >"$work/e2e-$detect.yaml"
     done
     # The modes take turns run by run, so that a slow spell of a shared machine falls on
     # both rather than on one.
