@@ -34,6 +34,17 @@ class CappedTable {
       ++counters_.refused;
       return nullptr;
     }
+    return insert_new(key);
+  }
+
+  // The same without the pre-filter: at the bound the lightest entry still gives way.
+  Value* upsert_unfiltered(const Key& key) {
+    if (Value* v = map_.find(key)) return v;
+    return insert_new(key);
+  }
+
+ private:
+  Value* insert_new(const Key& key) {
     if (map_.full()) {
       const int64_t victim = map_.pick_victim(8, [](const Value& a, const Value& b) {
         return a.weight() < b.weight();
@@ -42,13 +53,15 @@ class CappedTable {
       const uint64_t inherited = map_.value_at(static_cast<uint32_t>(victim)).weight();
       map_.erase_at(static_cast<uint32_t>(victim));
       ++counters_.evicted;
-      Value* v = map_.insert(key);
-      if constexpr (requires { v->inherit(inherited); }) v->inherit(inherited);
+      Value* v = map_.insert(key);  // never nullptr: a slot was just freed
+      if constexpr (requires { v->inherit(inherited); })
+        if (v != nullptr) v->inherit(inherited);
       return v;
     }
     return map_.insert(key);
   }
 
+ public:
   // The entry of `key`, or nullptr (a reader's look-up: nothing is made or counted).
   const Value* find(const Key& key) const { return map_.find(key); }
 
@@ -61,14 +74,22 @@ class CappedTable {
     if (filtering_) filter_.prefetch(h);
   }
 
-  // Adds every entry of `other` (another shard's table for the same interval).
+  // Adds every entry of `other` (another shard's table for the same interval). No
+  // pre-filter here: the shards' tables have already chosen their keys, and a table
+  // with room for all of them (the engine's) then holds the same sums whatever order
+  // the shards' tables arrive in.
   void merge(const CappedTable& other) {
     other.map_.for_each([&](const Key& k, const Value& v) {
-      if (Value* mine = upsert(k)) mine->merge(v);
+      if (Value* mine = upsert_unfiltered(k)) mine->merge(v);
     });
     counters_.evicted += other.counters_.evicted;
     counters_.refused += other.counters_.refused;
   }
+
+  // Scans from now on visit the entries in an order set by their keys alone
+  // (BoundedMap::sort_by_hash): a merged table then reads the same whatever order the
+  // shards' tables arrived in.
+  void sort_by_hash() { map_.sort_by_hash(); }
 
   // Work proportional to what the interval used, not to the capacity.
   void clear() {

@@ -39,10 +39,16 @@ DetectEngine::DetectEngine(const DetectConfig& config, uint32_t shards, AlertSin
   // The partial the first interval merges into is made now, with the shards' own: its
   // tables are tens of MiB, and made on first use they would fault in on the control
   // core while the dataplane runs. More are made only while shards lag behind.
-  spare_.push_back(std::make_unique<IntervalPartial>(config_.keys_per_interval, config_));
+  spare_.push_back(std::make_unique<IntervalPartial>(merged_keys(), config_));
 }
 
 DetectEngine::~DetectEngine() = default;
+
+// Room for every key of every shard's table: a merge then never evicts, and the merged
+// sums do not depend on the order the shards' partials arrive in.
+uint32_t DetectEngine::merged_keys() const {
+  return config_.share(shards_).keys_per_interval * shards_;
+}
 
 IntervalPartial& DetectEngine::pending_for(int64_t interval) {
   auto it = pending_.find(interval);
@@ -54,7 +60,7 @@ IntervalPartial& DetectEngine::pending_for(int64_t interval) {
     spare_.pop_back();
     p->clear();
   } else {
-    p = std::make_unique<IntervalPartial>(config_.keys_per_interval, config_);
+    p = std::make_unique<IntervalPartial>(merged_keys(), config_);
   }
   p->interval = interval;
   return *pending_.emplace(interval, std::move(p)).first->second;
@@ -91,6 +97,7 @@ void DetectEngine::evaluate_ready(int64_t through) {
   while (next_ <= through) {
     auto it = pending_.find(next_);
     if (it != pending_.end()) {
+      it->second->sort_by_hash();
       evaluate(next_, *it->second);
       spare_.push_back(std::move(it->second));
       pending_.erase(it);

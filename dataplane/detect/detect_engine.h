@@ -67,6 +67,7 @@ class DetectEngine : public PartialChannel {
   Interval last_interval() const;
   void evaluate(int64_t interval, const IntervalPartial& merged);
   IntervalPartial& pending_for(int64_t interval);
+  uint32_t merged_keys() const;
 
   DetectConfig config_;
   uint32_t shards_;

@@ -160,52 +160,25 @@ void IntervalPartial::prefetch_entries(const session::SessionEvent& e, const Ses
 
 void IntervalPartial::merge(const IntervalPartial& o) {
   sessions_ += o.sessions_;
-  services.merge(o.services);
-  client_failures.merge(o.client_failures);
-  pair_probes.merge(o.pair_probes);
-  stealth.merge(o.stealth);
-  sweeps.merge(o.sweeps);
-  contacts.merge(o.contacts);
-  responders.merge(o.responders);
-  logins.merge(o.logins);
-  sampled_probes.merge(o.sampled_probes);
-  client_labels.merge(o.client_labels);
-  service_labels.merge(o.service_labels);
+  for_each_table(*this, o, [](auto& mine, const auto& theirs) { mine.merge(theirs); });
+}
+
+void IntervalPartial::sort_by_hash() {
+  for_each_table(*this, *this, [](auto& table, const auto&) { table.sort_by_hash(); });
 }
 
 void IntervalPartial::clear() {
   sessions_ = 0;
   interval = -1;
-  services.clear();
-  client_failures.clear();
-  pair_probes.clear();
-  stealth.clear();
-  sweeps.clear();
-  contacts.clear();
-  responders.clear();
-  logins.clear();
-  sampled_probes.clear();
-  client_labels.clear();
-  service_labels.clear();
+  for_each_table(*this, *this, [](auto& table, const auto&) { table.clear(); });
 }
 
 TableCounters IntervalPartial::table_counters() const {
   TableCounters t;
-  auto add = [&](const TableCounters& c) {
-    t.evicted += c.evicted;
-    t.refused += c.refused;
-  };
-  add(services.counters());
-  add(client_failures.counters());
-  add(pair_probes.counters());
-  add(stealth.counters());
-  add(sweeps.counters());
-  add(contacts.counters());
-  add(responders.counters());
-  add(logins.counters());
-  add(sampled_probes.counters());
-  add(client_labels.counters());
-  add(service_labels.counters());
+  for_each_table(*this, *this, [&](const auto& table, const auto&) {
+    t.evicted += table.counters().evicted;
+    t.refused += table.counters().refused;
+  });
   return t;
 }
 

@@ -1,7 +1,7 @@
 // IntervalPartial: what one shard's decided sessions of one interval of flow time add
 // to each detector. Shards fill their own (no sharing, no locks); the control side
-// merges the shards' partials of an interval into one, exactly and in any order, and
-// runs the detectors over the result.
+// merges the shards' partials of an interval into one, exactly and in any order, puts
+// it in key order and runs the detectors over the result.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,12 @@ class IntervalPartial {
   void prefetch_slots(const session::SessionEvent& e, const SessionFacts& f) const;
   void prefetch_entries(const session::SessionEvent& e, const SessionFacts& f) const;
 
+  // Adds `other`'s counts. The merged tables have room for every shard's keys
+  // (DetectEngine), so the sums do not depend on the order of the merges.
   void merge(const IntervalPartial& other);
+  // Puts every table's entries in key-hash order, so that the detectors read a merged
+  // partial alike however its shards' partials arrived (CappedTable::sort_by_hash).
+  void sort_by_hash();
   void clear();
   bool empty() const { return sessions_ == 0; }
 
@@ -55,6 +60,23 @@ class IntervalPartial {
   // visit(table, key) for the tables the common sessions touch; add() decides.
   template <typename Visit>
   void visit_keys(const session::SessionEvent& e, const SessionFacts& f, Visit&& visit) const;
+
+  // f(mine, theirs) for each table of `self` (this partial, const or not) and the same
+  // table of `other`.
+  template <typename Self, typename F>
+  static void for_each_table(Self& self, const IntervalPartial& other, F&& f) {
+    f(self.services, other.services);
+    f(self.client_failures, other.client_failures);
+    f(self.pair_probes, other.pair_probes);
+    f(self.stealth, other.stealth);
+    f(self.sweeps, other.sweeps);
+    f(self.contacts, other.contacts);
+    f(self.responders, other.responders);
+    f(self.logins, other.logins);
+    f(self.sampled_probes, other.sampled_probes);
+    f(self.client_labels, other.client_labels);
+    f(self.service_labels, other.service_labels);
+  }
 
   const DetectConfig& config_;
   uint64_t sessions_ = 0;

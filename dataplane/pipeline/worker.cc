@@ -281,10 +281,10 @@ void Worker::finish_sessions(int64_t final_watermark_ms) {
 }
 
 void Worker::on_session(const session::SessionEvent& e) {
-  // While running a full output ring is a counted drop; at shutdown nothing may be lost,
-  // so the worker waits for the writer.
+  // Live, a full output ring is a counted drop; replaying a capture, and at shutdown,
+  // nothing may be lost, so the worker waits for the writer.
   while (sessions_out_.push_batch(&e, 1) == 0) {
-    if (!finishing_) {
+    if (!finishing_ && !lossless_) {
       counters_.add(PipelineCounter::session_ring_full);
       return;
     }

@@ -7,6 +7,7 @@
 // slots are handed out lowest first, and a full scan trims the extent.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -20,13 +21,13 @@ namespace synwatch::table {
 template <typename Key, typename Value, typename Hash>
 class BoundedMap {
  public:
-  explicit BoundedMap(uint32_t capacity) : entries_(capacity), free_(capacity), index_(capacity) {
-    for (uint32_t i = 0; i < capacity; ++i) free_[i] = capacity - 1 - i;
+  explicit BoundedMap(uint32_t capacity) : entries_(capacity), index_(capacity) {
+    free_.reserve(capacity);  // every slot could be given back at once
   }
 
-  uint32_t size() const { return static_cast<uint32_t>(entries_.size() - free_.size()); }
+  uint32_t size() const { return fresh_ - static_cast<uint32_t>(free_.size()); }
   uint32_t capacity() const { return static_cast<uint32_t>(entries_.size()); }
-  bool full() const { return free_.empty(); }
+  bool full() const { return free_.empty() && fresh_ == capacity(); }
 
   Value* find(const Key& key) {
     const int64_t id = locate(key, Hash{}(key));
@@ -40,9 +41,15 @@ class BoundedMap {
   // Adds `key` with a default-constructed value. The key must not be present.
   // nullptr when the map is full.
   Value* insert(const Key& key) {
-    if (free_.empty()) return nullptr;
-    const uint32_t e = free_.back();
-    free_.pop_back();  // the vector keeps its capacity: no allocation
+    uint32_t e;
+    if (!free_.empty()) {
+      e = free_.back();
+      free_.pop_back();  // the vector keeps its capacity: no allocation
+    } else if (fresh_ < capacity()) {
+      e = fresh_++;
+    } else {
+      return nullptr;
+    }
     Entry& entry = entries_[e];
     entry.key = key;
     entry.value = Value{};
@@ -112,6 +119,40 @@ class BoundedMap {
     for_each_slot([&](uint32_t i) { erase_at(i); });
   }
 
+  // Moves the entries into hash order, lowest slots first, so that scans visit them in
+  // an order that depends only on what the map holds, not on the order it was filled
+  // in. Work and scratch proportional to the extent: for a reader between fills (the
+  // detection engine, once an interval), never for the hot path.
+  void sort_by_hash() {
+    std::vector<uint32_t> order;
+    for (uint32_t i = 0; i < extent_; ++i)
+      if (entries_[i].used) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return entries_[a].hash != entries_[b].hash ? entries_[a].hash < entries_[b].hash : a < b;
+    });
+    for (uint32_t i : order) index_.erase(entries_[i].hash, i);
+    // at[s]: where the entry that started in slot s is now; from[p]: the reverse.
+    std::vector<uint32_t> at(extent_), from(extent_);
+    for (uint32_t i = 0; i < extent_; ++i) at[i] = from[i] = i;
+    const auto n = static_cast<uint32_t>(order.size());
+    for (uint32_t j = 0; j < n; ++j) {
+      const uint32_t p = at[order[j]];  // never below j: those slots are final
+      if (p == j) continue;
+      std::swap(entries_[j], entries_[p]);
+      const uint32_t displaced = from[j];
+      from[p] = displaced, at[displaced] = p;
+      from[j] = order[j], at[order[j]] = j;
+    }
+    for (uint32_t j = 0; j < n; ++j) index_.insert(entries_[j].hash, j);
+    for (uint32_t i = n; i < extent_; ++i) entries_[i].used = false;
+    // Slots n..extent-1 are free now, lowest on top; those above were free already.
+    free_.clear();  // keeps its capacity: no allocation
+    for (uint32_t i = extent_; i-- > n;) free_.push_back(i);
+    fresh_ = extent_;
+    extent_ = n;
+    hand_ = 0;
+  }
+
   // Looks at up to `window` used entries after a rotating hand and returns the index of
   // the one `older(a, b)` ranks oldest; -1 when empty. Bounded work per call, and the
   // hand's rotation means every entry is eventually considered (CLOCK-style).
@@ -143,7 +184,8 @@ class BoundedMap {
   }
 
   HugeVector<Entry> entries_;
-  std::vector<uint32_t> free_;
+  std::vector<uint32_t> free_;  // slots given back, below fresh_
+  uint32_t fresh_ = 0;           // slots from here up have not been handed out
   HashIndex index_;
   uint32_t hand_ = 0;
   uint32_t extent_ = 0;  // one past the highest slot in use

@@ -56,19 +56,21 @@ for format in "${formats[@]}"; do
     declare -A rates=()
     for run in $(seq 1 "$runs"); do
       for detect in "${detect_modes[@]}"; do
+        # Each run's summary is kept: the counters behind any drop are in it.
+        summary="$work/summary-$format-$workers-$detect-$run.txt"
         if ! "$build/dataplane/daemon/synwatchd" --config "$work/e2e-$detect.yaml" --duration "$seconds" \
-          2>"$work/summary.txt" >/dev/null; then
-          cat "$work/summary.txt" >&2
+          2>"$summary" >/dev/null; then
+          cat "$summary" >&2
           exit 1
         fi
         # The "all" row with several workers, worker 0's row with one: records/s is column 5.
-        if ((workers == 1)); then row=$(grep -E '^  0 ' "$work/summary.txt"); else row=$(grep -E '^  all ' "$work/summary.txt"); fi
+        if ((workers == 1)); then row=$(grep -E '^  0 ' "$summary"); else row=$(grep -E '^  all ' "$summary"); fi
         rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
         # Records dropped or lost: the summary's total less the detect layer's drops, which
         # count detector table updates and alert conditions, not records.
         dropped=$(awk '$1 == "dropped" && $2 == "or" && $4 ~ /^[0-9]+$/ { total = $4 }
                        $1 == "detect" && $2 ~ /^(detect_keys_refused|detect_sessions_dropped|alerts_untracked)$/ { detect += $3 }
-                       END { n = total - detect; print (n > 0 ? n : "none") }' "$work/summary.txt")
+                       END { n = total - detect; print (n > 0 ? n : "none") }' "$summary")
         rates[$detect]+="$rate "
         printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' "$format" "$detect" "$workers" "$run" "$rate" \
           "$((rate / workers))" "$dropped"
@@ -87,4 +89,4 @@ for format in "${formats[@]}"; do
     unset rates medians
   done
 done
-echo "summary of the last run: $work/summary.txt"
+echo "each run's summary: $work/summary-FORMAT-WORKERS-DETECT-RUN.txt"

@@ -111,6 +111,29 @@ TEST(DaemonCapture, MoreWorkersThanCpus) {
   EXPECT_NE(summary.find("synwatchd: 4 workers"), std::string::npos) << summary;
 }
 
+// At the detectors' bounds (tables a few keys wide, so that most updates are refused and
+// tracked keys evicted) the same capture with the same workers still gives the same
+// alerts run after run: the engine merges the workers' partials into a table with room
+// for all of them and reads it in key order, whichever worker's partial came first.
+TEST(DaemonCapture, AlertsRepeatAtTheDetectorsBounds) {
+  const auto dir = testing::scratch_dir("daemon-capture-bounds");
+  const auto config = dir / "tight.yaml";
+  std::ofstream(config) << "detectors: {enabled: true, keys_per_interval: 64, tracked_keys: 64, contacts: 64}\n";
+  for (const char* name : {"exports-softflowd-v9.pcap", "exports-pmacct-sflow.pcap"}) {
+    const auto capture = testing::bundled_captures_dir() / "attacks" / name;
+    SCOPED_TRACE(capture.string());
+    std::string first_alerts;
+    for (int run = 0; run < 4; ++run) {
+      std::string summary, alerts;
+      daemon_sessions(capture, 4, summary, &alerts, {"--config", config.string()});
+      EXPECT_NE(summary.find("detect_keys_refused"), std::string::npos) << "the bounds were not reached:\n" << summary;
+      EXPECT_NE(alerts, "");
+      if (run == 0) first_alerts = alerts;
+      else EXPECT_EQ(alerts, first_alerts) << "run " << run;
+    }
+  }
+}
+
 // Signatures label the same sessions the same way in the daemon, with any number of
 // workers, as in the offline replay: the workers hold a burst's records while they are
 // scanned and release them in order.

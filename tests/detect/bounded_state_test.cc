@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include "dataplane/detect/capped_table.h"
 #include "dataplane/detect/contact_memory.h"
@@ -81,6 +84,53 @@ TEST(CappedTable, KeepsItsHeavyKeysThroughAFloodOfOneOffKeys) {
   // Most one-off keys were refused at the door rather than churning the table.
   EXPECT_GT(table.counters().refused, 10 * table.counters().evicted)
       << "refused " << table.counters().refused << ", evicted " << table.counters().evicted;
+}
+
+// The detection engine's merge: a table with room for every shard's keys takes them
+// all (no pre-filter, no eviction), and once sorted it reads the same whichever shard's
+// table came first. Before, the merge refused keys past three-quarters full, and which
+// keys depended on the order the shards' partials reached the control thread.
+TEST(CappedTable, MergesEveryShardsKeysAlikeInAnyOrder) {
+  constexpr uint32_t kPerShard = 256, kShards = 4;
+  std::vector<CappedTable<uint64_t, Tally, IdentityHash>> shards;
+  for (uint32_t s = 0; s < kShards; ++s) {
+    shards.emplace_back(kPerShard);
+    // Each shard full: its own keys, and some every shard saw. A key past
+    // three-quarters full gets in on its second try (the pre-filter's "seen twice").
+    for (uint64_t k = 0; k < kPerShard; ++k) {
+      const uint64_t key = k < 64 ? mix64(k) : mix64(1000 * (s + 1) + k);
+      Tally* t = shards.back().upsert(key);
+      if (t == nullptr) t = shards.back().upsert(key);
+      ASSERT_NE(t, nullptr) << "shard " << s << " key " << k;
+      t->n += static_cast<uint32_t>(s + 1);
+    }
+  }
+  const auto merged = [&](const std::vector<uint32_t>& order) {
+    CappedTable<uint64_t, Tally, IdentityHash> total(kPerShard * kShards);
+    TableCounters shards_own;
+    for (uint32_t s : order) {
+      total.merge(shards[s]);
+      shards_own.refused += shards[s].counters().refused;
+      shards_own.evicted += shards[s].counters().evicted;
+    }
+    // The total carries the shards' counts, and the merge adds none of its own.
+    EXPECT_EQ(total.counters().refused, shards_own.refused);
+    EXPECT_EQ(total.counters().evicted, shards_own.evicted);
+    total.sort_by_hash();
+    std::vector<std::pair<uint64_t, uint32_t>> rows;
+    total.for_each([&](uint64_t k, const Tally& t) { rows.emplace_back(k, t.n); });
+    return rows;
+  };
+  // What the shards hold between them: more than three-quarters of the total's room.
+  std::map<uint64_t, uint32_t> expected;
+  for (const auto& shard : shards) shard.for_each([&](uint64_t k, const Tally& t) { expected[k] += t.n; });
+  const auto forward = merged({0, 1, 2, 3});
+  EXPECT_EQ(forward.size(), 64 + kShards * (kPerShard - 64));
+  EXPECT_EQ(forward.size(), expected.size());
+  for (const auto& [k, n] : forward) EXPECT_EQ(n, expected[k]) << k;
+  EXPECT_EQ(forward, merged({3, 1, 0, 2}));
+  EXPECT_EQ(forward, merged({2, 3, 1, 0}));
+  EXPECT_EQ(expected[mix64(5)], 1u + 2u + 3u + 4u);  // a key every shard saw: summed
 }
 
 TEST(ContactMemory, RemembersWhatFitsAndForgetsTheLeastRecentlySeen) {

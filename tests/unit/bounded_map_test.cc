@@ -4,6 +4,7 @@
 
 #include <map>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "dataplane/table/bounded_map.h"
@@ -79,6 +80,46 @@ TEST(BoundedMap, ScansCostWhatIsUsedNotTheCapacity) {
   EXPECT_EQ(slots, (std::vector<uint32_t>{1, 0}));  // the lowest slots, reused first
   EXPECT_NE(map.find(42), nullptr);
   EXPECT_EQ(map.find(7), nullptr);
+}
+
+// Two maps filled with the same keys in different orders, with holes from erasures,
+// scan alike once sorted (in hash order: keys whose hashes tie would keep their slot
+// order), and stay whole: every key findable, every free slot usable.
+TEST(BoundedMap, SortedByHashScansAlikeWhateverTheFillOrder) {
+  constexpr uint32_t kCapacity = 300;
+  BoundedMap<uint32_t, uint64_t, GoodHash> forward(kCapacity), backward(kCapacity);
+  const auto put = [](auto& map, uint32_t k) {
+    uint64_t* v = map.insert(k);
+    ASSERT_NE(v, nullptr);
+    *v = k * 10;
+  };
+  for (uint32_t k = 0; k < 250; ++k) put(forward, k);
+  for (uint32_t k = 250; k-- > 0;) put(backward, k);
+  for (uint32_t k = 0; k < 250; k += 3) {
+    forward.erase(k);
+    backward.erase(k);
+  }
+  forward.sort_by_hash();
+  backward.sort_by_hash();
+  std::vector<std::pair<uint32_t, uint64_t>> a, b;
+  forward.for_each([&](uint32_t k, uint64_t v) { a.emplace_back(k, v); });
+  backward.for_each([&](uint32_t k, uint64_t v) { b.emplace_back(k, v); });
+  ASSERT_EQ(a.size(), 166u);
+  EXPECT_EQ(a, b);
+  for (size_t i = 1; i < a.size(); ++i) EXPECT_LT(GoodHash{}(a[i - 1].first), GoodHash{}(a[i].first));
+  for (uint32_t k = 0; k < 250; ++k) {
+    const uint64_t* v = forward.find(k);
+    if (k % 3 == 0) {
+      EXPECT_EQ(v, nullptr) << k;
+    } else {
+      ASSERT_NE(v, nullptr) << k;
+      EXPECT_EQ(*v, k * 10);
+    }
+  }
+  // The free slots are all there again: the map fills to its capacity, and no further.
+  for (uint32_t k = 1000; forward.size() < kCapacity; ++k) ASSERT_NE(forward.insert(k), nullptr);
+  EXPECT_EQ(forward.insert(5000), nullptr);
+  for (uint32_t k = 1; k < 250; k += 3) EXPECT_NE(forward.find(k), nullptr) << k;
 }
 
 TEST(BoundedMap, VictimIsTheOldestInTheWindow) {
