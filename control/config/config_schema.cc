@@ -197,7 +197,8 @@ std::vector<Setting> section_settings() {
   add("dataplane.no_huge", "true or false", "true",
       "DPDK without hugepages: development and replay (--pcap implies it)",
       [](const C& c) { return text(c.dataplane.no_huge); });
-  add("dataplane.memory_mb", "MiB", "1024", "DPDK memory with no_huge",
+  add("dataplane.memory_mb", "MiB", "1024",
+      "DPDK memory with no_huge; unset, it grows past 512 with the workers' reassembly buffers",
       [](const C& c) { return text(c.dataplane.memory_mb); });
   add("dataplane.mbufs_per_socket", "count", "32767",
       "packet buffers per NUMA socket to receive into (the reassembly tables get theirs on top)",

@@ -195,7 +195,7 @@ void parse_dataplane(const YAML::Node& n, daemon::DataplaneConfig& d, uint32_t c
     } else if (key == "lcores") d.lcores = read_u32_list(v, f);
     else if (key == "main_lcore") d.main_lcore = static_cast<int32_t>(read_u32(v, f));
     else if (key == "no_huge") d.no_huge = read_bool(v, f), d.no_huge_set = true;
-    else if (key == "memory_mb") d.memory_mb = read_u32(v, f);
+    else if (key == "memory_mb") d.memory_mb = read_u32(v, f), d.memory_mb_set = true;
     else if (key == "mbufs_per_socket") d.mbufs_per_socket = read_u32(v, f);
     else if (key == "handoff_ring_size") d.handoff_ring_size = read_u32(v, f);
     else if (key == "reassembly_flows") d.reassembly_flows = read_u32(v, f);

@@ -4,6 +4,7 @@
 // shortcuts (--pcap, --workers, ...) override it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ struct DataplaneConfig {
   bool no_huge = false;          // development mode: no hugepages, anonymous memory
   bool no_huge_set = false;      // the file said so either way (--pcap defaults it on)
   uint32_t memory_mb = 512;      // DPDK memory with no_huge (hugepage memory is reserved by the OS)
+  bool memory_mb_set = false;    // the file said so; else no_huge_memory_mb() sizes it
   // Packet buffers per NUMA socket for receiving. Each pool also gets the buffers every
   // worker's reassembly table can hold at most (reassembly_mbufs()), on top: fragments
   // held for reassembly, a flood of them included, never take the buffers the RX rings
@@ -68,6 +70,15 @@ struct DataplaneConfig {
   // The mbufs all workers' reassembly tables can hold at once, added to each pool.
   uint64_t reassembly_mbufs() const {
     return uint64_t{workers()} * reassembly_flows * kFragmentsPerDatagram;
+  }
+  // The memory EAL gets with no_huge: memory_mb if the file set it; else enough for the
+  // mbuf pool (4 KiB a buffer, with its headers and the pool's overhead, measured) and
+  // 256 MiB for the rest, and never under memory_mb's default. Many workers need more
+  // than the default for their reassembly buffers alone.
+  uint32_t no_huge_memory_mb() const {
+    if (memory_mb_set) return memory_mb;
+    const uint64_t pool_mb = (mbufs_per_socket + reassembly_mbufs()) * 4096 / (1u << 20);
+    return static_cast<uint32_t>(std::clamp<uint64_t>(pool_mb + 256, memory_mb, 1u << 20));
   }
   // "" when valid, else "field: reason" (fields relative to the dataplane section).
   // `cpu_count` is the number of CPUs this machine has: lcores must lie below it.

@@ -27,7 +27,7 @@ std::vector<std::string> eal_arguments(const DataplaneConfig& config,
   if (config.no_huge) {
     // No hugepages, no shared runtime files: nothing to set up and nothing left behind.
     args.insert(args.end(),
-                {"--no-huge", "-m", std::to_string(config.memory_mb), "--no-shconf", "--no-telemetry"});
+                {"--no-huge", "-m", std::to_string(config.no_huge_memory_mb()), "--no-shconf", "--no-telemetry"});
   } else {
     args.push_back("--file-prefix=synwatch");
   }

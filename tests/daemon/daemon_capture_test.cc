@@ -134,6 +134,15 @@ TEST(DaemonCapture, AlertsRepeatAtTheDetectorsBounds) {
   }
 }
 
+// Fifteen workers start with no memory setting at all: their reassembly buffers take
+// more than the 512 MiB default, and the daemon sizes its no_huge memory for them.
+TEST(DaemonCapture, FifteenWorkersNeedNoMemorySetting) {
+  const auto capture = testing::bundled_captures_dir() / "mixed" / "exports-pmacct-v9.pcap";
+  std::string summary;
+  EXPECT_EQ(daemon_sessions(capture, 15, summary), replay_sessions(capture));
+  EXPECT_NE(summary.find("synwatchd: 15 workers"), std::string::npos) << summary;
+}
+
 // Signatures label the same sessions the same way in the daemon, with any number of
 // workers, as in the offline replay: the workers hold a burst's records while they are
 // scanned and release them in order.

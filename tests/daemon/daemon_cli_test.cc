@@ -123,11 +123,27 @@ TEST(DaemonCli, HelpAndVersion) {
   EXPECT_NE(version.out.find("DPDK 22.11"), std::string::npos) << version.out;
 }
 
+// Unset, the no_huge memory covers the mbuf pool: 15 workers' reassembly buffers alone
+// (15 x 8,192 mbufs) would not fit the 512 MiB default.
+TEST(EalArguments, NoHugeMemoryGrowsWithTheWorkersUnlessSet) {
+  daemon::DataplaneConfig d;
+  d.no_huge = true;
+  EXPECT_EQ(d.no_huge_memory_mb(), 512u);  // one worker: the default
+  for (uint32_t cpu = 1; cpu <= 15; ++cpu) d.lcores.push_back(cpu);
+  const uint64_t mbufs = d.mbufs_per_socket + d.reassembly_mbufs();
+  EXPECT_EQ(mbufs, 16383u + 15u * 8192u);
+  EXPECT_GE(uint64_t{d.no_huge_memory_mb()} << 20, mbufs * 4096);
+  EXPECT_GT(d.no_huge_memory_mb(), 512u);
+  d.memory_mb = 2048, d.memory_mb_set = true;
+  EXPECT_EQ(d.no_huge_memory_mb(), 2048u);
+}
+
 TEST(EalArguments, FollowTheConfiguration) {
   daemon::DataplaneConfig d;
   d.lcores = {2, 3};
   d.no_huge = true;
   d.memory_mb = 256;
+  d.memory_mb_set = true;
   d.ports = {{"net_pcap0,rx_pcap=/tmp/x.pcap", 1, 1024}};
   d.eal_args = {"--log-level=pmd.net.pcap:debug"};
   const auto args = daemon::eal_arguments(d, {0, 1, 2, 3});
