@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "dataplane/common/thread_name.h"
+
 namespace synwatch::control {
 namespace {
 
@@ -35,7 +37,10 @@ detect::Alert synthetic_alert(uint64_t n, int64_t now_ms) {
 }  // namespace
 
 AlertLoad::AlertLoad(detect::AlertSink& sink, uint32_t per_second) : sink_(sink), per_second_(per_second) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("sw-bench-alerts");
+    run();
+  });
 }
 
 AlertLoad::~AlertLoad() {

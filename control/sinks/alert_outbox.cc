@@ -3,11 +3,16 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/common/thread_name.h"
+
 namespace synwatch::sinks {
 
 AlertOutbox::AlertOutbox(std::string name, std::unique_ptr<AlertDestination> destination, uint32_t capacity)
     : name_(std::move(name)), destination_(std::move(destination)), capacity_(capacity) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("sw-out-" + name_);
+    run();
+  });
 }
 
 AlertOutbox::~AlertOutbox() { close(); }

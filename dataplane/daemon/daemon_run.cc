@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <thread>
 
+#include "dataplane/common/thread_name.h"
 #include "dataplane/daemon/service_notify.h"
 #include "dataplane/pipeline/worker_loop.h"
 #include "dataplane/replay/replay_summary.h"
@@ -23,6 +24,7 @@ void announce(const pipeline::Pipeline& pipeline, const std::string& input) {
 void stop_after(std::atomic<bool>& stop, uint32_t seconds) {
   if (seconds == 0) return;
   std::thread([&stop, seconds] {
+    name_this_thread("sw-duration");
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
     stop.store(true, std::memory_order_relaxed);
   }).detach();
@@ -32,6 +34,7 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
                                const OutputConfig& output) {
   const std::chrono::milliseconds interval(output.flush_interval_ms);
   writer_ = std::thread([&pipeline, &outputs, interval] {
+    name_this_thread("sw-writer");
     session::SessionFanout sinks{&outputs.sessions, outputs.watch};
     pipeline::drain_sessions(pipeline, sinks, [&] {
       outputs.sessions.flush_every(interval);
@@ -42,7 +45,10 @@ ControlThreads::ControlThreads(pipeline::Pipeline& pipeline, RunOutputs& outputs
   });
   if (outputs.detection != nullptr)
     detection_ = std::thread(
-        [&pipeline, &outputs] { pipeline::run_detection(pipeline, *outputs.detection, outputs.snapshots, outputs.requests); });
+        [&pipeline, &outputs] {
+          name_this_thread("sw-detect");
+          pipeline::run_detection(pipeline, *outputs.detection, outputs.snapshots, outputs.requests);
+        });
 }
 
 void ControlThreads::join() {

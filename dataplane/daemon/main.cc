@@ -25,6 +25,7 @@
 #include "control/metrics/metrics_exporter.h"
 #include "control/sessions/session_watch.h"
 #include "control/sinks/alert_sinks.h"
+#include "dataplane/common/thread_name.h"
 #include "dataplane/daemon/daemon_options.h"
 #include "dataplane/daemon/daemon_run.h"
 #include "dataplane/daemon/eal_arguments.h"
@@ -75,6 +76,7 @@ class Reloader {
   Reloader(config::ConfigApplier& applier, std::string path, std::function<void()> reopen_outputs)
       : applier_(applier), path_(std::move(path)), reopen_outputs_(std::move(reopen_outputs)) {
     thread_ = std::thread([this] {
+      name_this_thread("sw-reload");
       while (!done_.load()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (g_reload.exchange(false)) reload();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <thread>
 
+#include "dataplane/common/thread_name.h"
 #include "dataplane/detect/detect_engine.h"
 #include "dataplane/detect/engine_requests.h"
 #include "dataplane/detect/snapshot_keeper.h"
@@ -19,6 +20,7 @@ namespace synwatch::pipeline {
 // `input_done()` says the input ended (end of a capture, or a stop request).
 template <typename Poll, typename Done>
 void run_worker(Pipeline& pipeline, uint32_t id, Poll&& poll, Done&& input_done) {
+  name_this_thread("sw-worker-" + std::to_string(id));
   Worker& w = pipeline.worker(id);
   while (!input_done()) {
     w.take_settings();  // between two bursts: a configuration applied at runtime

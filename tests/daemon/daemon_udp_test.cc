@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -64,6 +65,21 @@ TEST(UdpInput, ShutdownDecidesAndWritesEverySession) {
         << "some sessions must have been open at shutdown: " << daemon.summary();
     EXPECT_NE(daemon.summary().find("dropped or lost: none"), std::string::npos) << daemon.summary();
   }
+}
+
+// Each thread carries a name of its own, so that top -H, ps -L and perf report --sort comm
+// tell the workers, the session writer and detection apart.
+TEST(UdpInput, ThreadsAreNamedForTopAndPerf) {
+  UdpDaemon daemon(test_port(0), 2);
+  std::set<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(daemon.pid()) + "/task")) {
+    std::string name = testing::read_text(task.path() / "comm");
+    while (!name.empty() && name.back() == '\n') name.pop_back();
+    names.insert(name);
+  }
+  for (const char* expected : {"sw-worker-0", "sw-worker-1", "sw-writer", "sw-detect"})
+    EXPECT_TRUE(names.count(expected)) << expected << " is not among the daemon's threads";
+  EXPECT_EQ(daemon.stop(), 0) << daemon.summary();
 }
 
 // Datagrams still queued in the socket when the stop comes are decoded, not dropped: the
