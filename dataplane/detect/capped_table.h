@@ -43,25 +43,6 @@ class CappedTable {
     return insert_new(key);
   }
 
- private:
-  Value* insert_new(const Key& key) {
-    if (map_.full()) {
-      const int64_t victim = map_.pick_victim(8, [](const Value& a, const Value& b) {
-        return a.weight() < b.weight();
-      });
-      if (victim < 0) return nullptr;
-      const uint64_t inherited = map_.value_at(static_cast<uint32_t>(victim)).weight();
-      map_.erase_at(static_cast<uint32_t>(victim));
-      ++counters_.evicted;
-      Value* v = map_.insert(key);  // never nullptr: a slot was just freed
-      if constexpr (requires { v->inherit(inherited); })
-        if (v != nullptr) v->inherit(inherited);
-      return v;
-    }
-    return map_.insert(key);
-  }
-
- public:
   // The entry of `key`, or nullptr (a reader's look-up: nothing is made or counted).
   const Value* find(const Key& key) const { return map_.find(key); }
 
@@ -108,6 +89,25 @@ class CappedTable {
   const TableCounters& counters() const { return counters_; }
 
  private:
+  // A new entry for `key`; at the bound the lightest of a few gives way, and its weight
+  // is inherited where the value can take it.
+  Value* insert_new(const Key& key) {
+    if (map_.full()) {
+      const int64_t victim = map_.pick_victim(8, [](const Value& a, const Value& b) {
+        return a.weight() < b.weight();
+      });
+      if (victim < 0) return nullptr;
+      const uint64_t inherited = map_.value_at(static_cast<uint32_t>(victim)).weight();
+      map_.erase_at(static_cast<uint32_t>(victim));
+      ++counters_.evicted;
+      Value* v = map_.insert(key);  // never nullptr: a slot was just freed
+      if constexpr (requires { v->inherit(inherited); })
+        if (v != nullptr) v->inherit(inherited);
+      return v;
+    }
+    return map_.insert(key);
+  }
+
   // Four cells per row per entry: the filter's memory is half the hash index's, and
   // its halving window (width / 4) is one table's worth of new keys.
   static uint32_t filter_width(uint32_t capacity) { return std::max<uint32_t>(capacity, 64) * 4; }
