@@ -71,14 +71,27 @@ TEST(UdpInput, ShutdownDecidesAndWritesEverySession) {
 // tell the workers, the session writer and detection apart.
 TEST(UdpInput, ThreadsAreNamedForTopAndPerf) {
   UdpDaemon daemon(test_port(0), 2);
-  std::set<std::string> names;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(daemon.pid()) + "/task")) {
-    std::string name = testing::read_text(task.path() / "comm");
-    while (!name.empty() && name.back() == '\n') name.pop_back();
-    names.insert(name);
+  const std::vector<std::string> expected{"sw-worker-0", "sw-worker-1", "sw-writer", "sw-detect"};
+  const auto names_now = [&] {
+    std::set<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(daemon.pid()) + "/task")) {
+      std::string name = testing::read_text(task.path() / "comm");
+      while (!name.empty() && name.back() == '\n') name.pop_back();
+      names.insert(name);
+    }
+    return names;
+  };
+  // The daemon says it is receiving once its sockets are open; its threads start and
+  // name themselves a moment later.
+  std::set<std::string> names = names_now();
+  for (int i = 0; i < 100 && !std::all_of(expected.begin(), expected.end(), [&](const std::string& n) {
+                                return names.count(n) == 1;
+                              });
+       ++i) {
+    std::this_thread::sleep_for(50ms);
+    names = names_now();
   }
-  for (const char* expected : {"sw-worker-0", "sw-worker-1", "sw-writer", "sw-detect"})
-    EXPECT_TRUE(names.count(expected)) << expected << " is not among the daemon's threads";
+  for (const auto& name : expected) EXPECT_TRUE(names.count(name)) << name << " is not among the daemon's threads";
   EXPECT_EQ(daemon.stop(), 0) << daemon.summary();
 }
 
