@@ -124,27 +124,37 @@ class BoundedMap {
   // in. Work and scratch proportional to the extent: for a reader between fills (the
   // detection engine, once an interval), never for the hot path.
   void sort_by_hash() {
-    std::vector<uint32_t> order;
+    std::vector<std::pair<uint64_t, uint32_t>> used;  // (hash, slot)
     for (uint32_t i = 0; i < extent_; ++i)
-      if (entries_[i].used) order.push_back(i);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return entries_[a].hash != entries_[b].hash ? entries_[a].hash < entries_[b].hash : a < b;
-    });
-    for (uint32_t i : order) index_.erase(entries_[i].hash, i);
-    // at[s]: where the entry that started in slot s is now; from[p]: the reverse.
-    std::vector<uint32_t> at(extent_), from(extent_);
-    for (uint32_t i = 0; i < extent_; ++i) at[i] = from[i] = i;
-    const auto n = static_cast<uint32_t>(order.size());
-    for (uint32_t j = 0; j < n; ++j) {
-      const uint32_t p = at[order[j]];  // never below j: those slots are final
-      if (p == j) continue;
-      std::swap(entries_[j], entries_[p]);
-      const uint32_t displaced = from[j];
-      from[p] = displaced, at[displaced] = p;
-      from[j] = order[j], at[order[j]] = j;
+      if (entries_[i].used) used.emplace_back(entries_[i].hash, i);
+    std::sort(used.begin(), used.end());
+    // src[j]: the slot whose entry slot j takes, the used ones in hash order first, then
+    // the unused ones: a permutation of the extent, applied a cycle at a time so that
+    // each entry moves once.
+    std::vector<uint32_t> src;
+    src.reserve(extent_);
+    for (const auto& [hash, slot] : used) {
+      index_.erase(hash, slot);
+      src.push_back(slot);
     }
+    for (uint32_t i = 0; i < extent_; ++i)
+      if (!entries_[i].used) src.push_back(i);
+    for (uint32_t j = 0; j < extent_; ++j) {
+      if (src[j] == j) continue;
+      Entry held = std::move(entries_[j]);
+      for (uint32_t k = j;;) {
+        const uint32_t from = src[k];
+        src[k] = k;
+        if (from == j) {
+          entries_[k] = std::move(held);
+          break;
+        }
+        entries_[k] = std::move(entries_[from]);
+        k = from;
+      }
+    }
+    const auto n = static_cast<uint32_t>(used.size());
     for (uint32_t j = 0; j < n; ++j) index_.insert(entries_[j].hash, j);
-    for (uint32_t i = n; i < extent_; ++i) entries_[i].used = false;
     // Slots n..extent-1 are free now, lowest on top; those above were free already.
     free_.clear();  // keeps its capacity: no allocation
     for (uint32_t i = extent_; i-- > n;) free_.push_back(i);

@@ -29,10 +29,13 @@ cpus=$(nproc)
 mkdir -p "$work"
 
 source perf/e2e/dpdk_config.sh
+# The counters that drop or lose records (synwatchd --list-counters: layer, name, kind).
+record_drops=$("$build/dataplane/daemon/synwatchd" --list-counters |
+  awk -F'\t' '$1 != "detect" && ($3 == "drop" || $3 == "loss") { printf "%s ", $2 }')
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' format detect workers run "records/s" "per worker" "records dropped"
+printf '%-6s %-6s %-7s %-6s %14s %16s  %s\n' format detect workers run "records/s" "per worker" "records dropped"
 for format in "${formats[@]}"; do
   for workers in "${worker_counts[@]}"; do
     # One capture a worker, the same records over all of them.
@@ -66,13 +69,14 @@ for format in "${formats[@]}"; do
         # The "all" row with several workers, worker 0's row with one: records/s is column 5.
         if ((workers == 1)); then row=$(grep -E '^  0 ' "$summary"); else row=$(grep -E '^  all ' "$summary"); fi
         rate=$(awk '{ printf "%.0f", $5 }' <<<"$row")
-        # Records dropped or lost: the summary's total less the detect layer's drops, which
-        # count detector table updates and alert conditions, not records.
-        dropped=$(awk '$1 == "dropped" && $2 == "or" && $4 ~ /^[0-9]+$/ { total = $4 }
-                       $1 == "detect" && $2 ~ /^(detect_keys_refused|detect_sessions_dropped|alerts_untracked)$/ { detect += $3 }
-                       END { n = total - detect; print (n > 0 ? n : "none") }' "$summary")
+        # Records dropped or lost, with the counters that say why: every drop and loss
+        # counter but the detect layer's, which count detector table updates and alert
+        # conditions, not records.
+        dropped=$(awk -v names="$record_drops" 'BEGIN { split(names, list, " "); for (i in list) drop[list[i]] = 1 }
+                       NF >= 3 && ($2 in drop) && $3 ~ /^[0-9]+$/ && $3 > 0 { total += $3; why = why (why == "" ? "" : ",") $2 }
+                       END { print (total > 0 ? total " (" why ")" : "none") }' "$summary")
         rates[$detect]+="$rate "
-        printf '%-6s %-6s %-7s %-6s %14s %16s %16s\n' "$format" "$detect" "$workers" "$run" "$rate" \
+        printf '%-6s %-6s %-7s %-6s %14s %16s  %s\n' "$format" "$detect" "$workers" "$run" "$rate" \
           "$((rate / workers))" "$dropped"
       done
     done
