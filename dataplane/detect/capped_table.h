@@ -37,12 +37,6 @@ class CappedTable {
     return insert_new(key);
   }
 
-  // The same without the pre-filter: at the bound the lightest entry still gives way.
-  Value* upsert_unfiltered(const Key& key) {
-    if (Value* v = map_.find(key)) return v;
-    return insert_new(key);
-  }
-
   // The entry of `key`, or nullptr (a reader's look-up: nothing is made or counted).
   const Value* find(const Key& key) const { return map_.find(key); }
 
@@ -61,7 +55,9 @@ class CappedTable {
   // the shards' tables arrive in.
   void merge(const CappedTable& other) {
     other.map_.for_each([&](const Key& k, const Value& v) {
-      if (Value* mine = upsert_unfiltered(k)) mine->merge(v);
+      Value* mine = map_.find(k);
+      if (mine == nullptr) mine = insert_new(k);
+      if (mine != nullptr) mine->merge(v);
     });
     counters_.evicted += other.counters_.evicted;
     counters_.refused += other.counters_.refused;

@@ -38,15 +38,14 @@ mkdir -p "$work"
 capture="$work/v9.pcap"
 log=$("$build/perf/synwatch-make-exports" --format v9 --records "$records" --exporters "$exporters" -o "$capture" 2>&1)
 packets=$(sed -E 's/.* in ([0-9]+) packets.*/\1/' <<<"$log")
-mbufs=1023
-while ((mbufs < packets + 16384)); do mbufs=$((mbufs * 2 + 1)); done
+source perf/e2e/dpdk_config.sh
+mbufs=$(pool_for "$packets")
 
 # The worker alone on the last CPU; the main thread, the control threads (writer,
 # detection, gRPC, metrics) and the subscribers on CPU 0: the recommended layout.
 cat >"$work/subscribers.yaml" <<EOF
 dataplane:
   no_huge: true
-  memory_mb: $(((mbufs + 8192) * 4096 / 1048576 + 512))
   mbufs_per_socket: $mbufs
   lcores: [$worker_cpu]
   main_lcore: 0
