@@ -35,6 +35,17 @@ SessionWatch::SessionWatch(const SessionWatchConfig& config) {
 
 void SessionWatch::on_session(const session::SessionEvent& s) {
   std::lock_guard lock(mutex_);
+  add(s);
+}
+
+// One lock a batch: the writer hands the sessions over 256 at a time, and readers (the
+// API) wait at most one batch.
+void SessionWatch::on_sessions(std::span<const session::SessionEvent> sessions) {
+  std::lock_guard lock(mutex_);
+  for (const session::SessionEvent& s : sessions) add(s);
+}
+
+void SessionWatch::add(const session::SessionEvent& s) {
   if (!recent_.empty()) recent_[written_ % recent_.size()] = s;
   ++written_;
   if (s.failed) count_failed(s);

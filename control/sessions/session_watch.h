@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "dataplane/detect/partial_keys.h"
@@ -76,6 +77,7 @@ class SessionWatch : public session::SessionSink {
 
   // The writer thread.
   void on_session(const session::SessionEvent& s) override;
+  void on_sessions(std::span<const session::SessionEvent> sessions) override;
 
   // Any thread. window_s is clamped to [60, 3600] by the caller's validation.
   TopFailed top_failed(const TopQuery& query) const;
@@ -91,6 +93,7 @@ class SessionWatch : public session::SessionSink {
     std::array<std::array<uint64_t, session::kPerspectiveCount>, 3> not_listed{};
     explicit Minute(uint32_t keys) : by{KeyCounts(keys), KeyCounts(keys), KeyCounts(keys)} {}
   };
+  void add(const session::SessionEvent& s);  // mutex_ held
   void count_failed(const session::SessionEvent& s);
 
   mutable std::mutex mutex_;

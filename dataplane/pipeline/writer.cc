@@ -13,7 +13,7 @@ void drain_sessions(Pipeline& pipeline, session::SessionSink& sink,
       Worker& w = pipeline.worker(i);
       const bool done = w.sessions_finished();  // read before draining: nothing after it
       for (size_t n; (n = w.sessions_out().pop_batch(batch, 256)) > 0;) {
-        for (size_t k = 0; k < n; ++k) sink.on_session(batch[k]);
+        sink.on_sessions({batch, n});
         any = true;
       }
       all_done &= done;

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <span>
+#include <string>
 
 #include "dataplane/replay/session_summary.h"
 #include "dataplane/session/session_event.h"
@@ -14,8 +16,10 @@ namespace synwatch::replay {
 class SessionWriter : public session::SessionSink {
  public:
   // `out` may be null: tally only.
-  explicit SessionWriter(std::FILE* out) : out_(out) {}
+  explicit SessionWriter(std::FILE* out) : out_(out) { batch_.reserve(size_t{1} << 17); }
   void on_session(const session::SessionEvent& s) override;
+  // One fwrite a batch: the stream's lock and call once, not once a line.
+  void on_sessions(std::span<const session::SessionEvent> sessions) override;
   // Flushes what was written if `interval` has passed since the last flush (live
   // output reaches readers of the file without waiting for a full buffer).
   void flush_every(std::chrono::milliseconds interval);
@@ -39,6 +43,7 @@ class SessionWriter : public session::SessionSink {
   SessionTally published_;
   std::chrono::steady_clock::time_point last_publish_ = std::chrono::steady_clock::now();
   std::FILE* out_;
+  std::string batch_;  // a batch's lines, reused
   bool unflushed_ = false;
   std::chrono::steady_clock::time_point last_flush_ = std::chrono::steady_clock::now();
 };

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "dataplane/session/conn_state.h"
@@ -52,6 +53,11 @@ class SessionSink {
  public:
   virtual ~SessionSink() = default;
   virtual void on_session(const SessionEvent& session) = 0;
+  // A batch of sessions in order: a sink that takes a lock or flushes a buffer for each
+  // session can do so once a batch instead.
+  virtual void on_sessions(std::span<const SessionEvent> sessions) {
+    for (const SessionEvent& s : sessions) on_session(s);
+  }
   // The table's watermark moved to `watermark_ms`: no later session will be decided
   // before it (the detectors close their intervals on it).
   virtual void on_watermark(int64_t watermark_ms) { (void)watermark_ms; }
@@ -67,6 +73,9 @@ class SessionFanout : public SessionSink {
   }
   void on_session(const SessionEvent& session) override {
     for (SessionSink* s : sinks_) s->on_session(session);
+  }
+  void on_sessions(std::span<const SessionEvent> sessions) override {
+    for (SessionSink* s : sinks_) s->on_sessions(sessions);
   }
   void on_watermark(int64_t watermark_ms) override {
     for (SessionSink* s : sinks_) s->on_watermark(watermark_ms);

@@ -166,5 +166,38 @@ TEST(SessionWatch, LooksUpTheNewestSessionsOfAnAddressOnEitherSide) {
   EXPECT_TRUE(watch.lookup(ip("2001:db8::1"), 0, 10).sessions.empty());
 }
 
+TEST(SessionWatch, ABatchCountsAsItsSessionsOneAtATime) {
+  std::vector<session::SessionEvent> sessions;
+  for (int i = 0; i < 600; ++i) {
+    const char* server = i % 3 == 0 ? "10.0.0.1" : "10.0.0.2";
+    const ConnState state = i % 4 == 0 ? ConnState::SF : i % 2 == 0 ? ConnState::REJ : ConnState::S0;
+    sessions.push_back(session_of("198.51.100.7", server, static_cast<uint16_t>(20 + i % 5), state,
+                                  kStart + i * 1000));
+  }
+  SessionWatch alone({1024, 64}), batched({1024, 64});
+  for (const auto& s : sessions) alone.on_session(s);
+  for (size_t i = 0; i < sessions.size(); i += 256)
+    batched.on_sessions(std::span(sessions).subspan(i, std::min<size_t>(256, sessions.size() - i)));
+
+  for (TopBy by : {TopBy::kServer, TopBy::kClient, TopBy::kServerPort, TopBy::kPerspective}) {
+    const TopFailed a = alone.top_failed({by, 3600, 10, {}});
+    const TopFailed b = batched.top_failed({by, 3600, 10, {}});
+    ASSERT_EQ(a.rows.size(), b.rows.size());
+    for (size_t i = 0; i < a.rows.size(); ++i) {
+      EXPECT_EQ(a.rows[i].key.host, b.rows[i].key.host);
+      EXPECT_EQ(a.rows[i].key.port, b.rows[i].key.port);
+      EXPECT_EQ(a.rows[i].counts.failed, b.rows[i].counts.failed);
+      EXPECT_EQ(a.rows[i].counts.rejected, b.rows[i].counts.rejected);
+    }
+    EXPECT_EQ(a.total.failed, b.total.failed);
+    EXPECT_GT(a.total.failed, 0u);
+  }
+  const FoundSessions a = alone.lookup(ip("10.0.0.1"), 0, 1000);
+  const FoundSessions b = batched.lookup(ip("10.0.0.1"), 0, 1000);
+  EXPECT_EQ(a.retained, b.retained);
+  ASSERT_EQ(a.sessions.size(), b.sessions.size());
+  for (size_t i = 0; i < a.sessions.size(); ++i) EXPECT_EQ(a.sessions[i].decided_ms, b.sessions[i].decided_ms);
+}
+
 }  // namespace
 }  // namespace synwatch::control
