@@ -128,7 +128,8 @@ EOF
       command=(nfcapd -w "$dir" -p "$port" -b 127.0.0.1 -t 3600 -B 33554432) ;;
     nfacctd)
       # Aggregated by the 5-tuple and TCP flags, as an operator would for TCP-flag
-      # analytics; the print plugin's FLOWS column counts the records accepted.
+      # analytics; the print plugin's FLOWS column counts the records accepted. The
+      # plugin may purge its cache more than once in a step: each purge is appended.
       local daemon=nfacctd key=nfacctd
       [[ $f == sflow ]] && daemon=sfacctd key=sfacctd
       cat >"$dir/pmacct.conf" <<EOF
@@ -140,6 +141,7 @@ plugins: print
 aggregate: src_host, dst_host, src_port, dst_port, proto, tcpflags, flows
 print_output: csv
 print_output_file: $dir/flows.csv
+print_output_file_append: true
 print_refresh_time: 60
 print_cache_entries: 262139
 plugin_pipe_size: 67108864
@@ -200,8 +202,9 @@ accepted_records() {  # collector format dir
     nfcapd) nfdump -R "$3" -I 2>/dev/null | awk '$1 == "Flows:" { print $2 }' ;;
     nfacctd)
       [[ -f $3/flows.csv ]] || { echo 0; return; }
-      awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "FLOWS") c = i; next }
-               { n += $c } END { printf "%d\n", n }' "$3/flows.csv" ;;
+      # Each purge starts with a header line.
+      awk -F, '{ for (i = 1; i <= NF; i++) if ($i == "FLOWS") { c = i; next } }
+               c { n += $c } END { printf "%d\n", n }' "$3/flows.csv" ;;
     fastnetmon) cat "$3/records" ;;
   esac
 }
