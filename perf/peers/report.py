@@ -6,9 +6,13 @@ CPU-second and their ratio, and the kernel floor's ratio to the peer there: the 
 any kernel-socket collector could show. Then synwatchd over DPDK. Markdown, for
 perf/RESULTS.md.
 
+A step run more than once (REPEATS) counts as one: loss-free only if every run was, with
+the median of its runs' records per CPU-second and achieved rate.
+
     perf/peers/report.py STEPS.tsv [DPDK.tsv]
 """
 import csv
+import statistics
 import sys
 
 
@@ -25,6 +29,22 @@ def rows(path):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+def one_per_step(steps):
+    """The runs of each (format, collector, rate) folded into one row, in first-run order."""
+    runs = {}
+    for r in steps:
+        runs.setdefault((r["format"], r["collector"], r["rate"]), []).append(r)
+    folded = []
+    for group in runs.values():
+        row = dict(group[0])
+        row["lost"] = max(r["lost"] for r in group)
+        row["runs"] = len(group)
+        for k in ("per_cpu_s", "achieved"):
+            row[k] = int(statistics.median(r[k] for r in group))
+        folded.append(row)
+    return folded
+
+
 def millions(n):
     return f"{n / 1e6:.2f} M"
 
@@ -38,6 +58,8 @@ def main():
         for k in ("rate", "achieved", "sent", "accepted", "lost", "rcvbuf_errors", "per_cpu_s"):
             r[k] = int(r[k])
         r["cpu_s"] = float(r["cpu_s"])
+    steps = one_per_step(steps)
+    for r in steps:
         by.setdefault((r["format"], r["collector"]), []).append(r)
 
     def best(fmt, collector):

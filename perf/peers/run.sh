@@ -12,6 +12,7 @@
 #   perf/peers/run.sh                           every capture, every collector
 #   FORMATS="v5 v9" COLLECTORS="synwatchd nfcapd" perf/peers/run.sh
 #   SECONDS_PER_STEP=4 START_RATE=125000 MAX_RATE=16000000 RECORDS=1000000 perf/peers/run.sh
+#   REPEATS=3 FORMATS="v5 sflow" perf/peers/run.sh   each step 3 times: the median
 #
 # Captures (synwatch-make-exports, 64 exporters, sent from 127.1.0.1 and up):
 #   v5      NetFlow v5, 30 records a packet     v5-1    NetFlow v5, 1 record a packet
@@ -19,7 +20,9 @@
 #   ipfix6  IPFIX, 12 IPv6 records              sflow   sFlow v5, 6 sampled TCP headers
 #
 # A step sends SECONDS_PER_STEP x rate records; the rate doubles from START_RATE until the
-# collector loses records (or MAX_RATE, or the sender cannot go faster). Records accepted
+# collector loses records (or MAX_RATE, or the sender cannot go faster). With REPEATS=N
+# each step runs N times: a rate is loss-free only if every run was, and the table takes
+# the median of the runs (a VM's neighbours move single runs by tens of per cent). Records accepted
 # come from each collector's own output: synwatchd's exit summary, nfdump -I over nfcapd's
 # files, the FLOWS column of pmacct's print plugin, fastnetmon's Prometheus counters.
 # CPU seconds are the collector's and all its processes', from the OS (/proc and the
@@ -34,6 +37,7 @@ build=${BUILD:-build}
 read -r -a formats <<<"${FORMATS:-v5 v5-1 v9 ipfix ipfix6 sflow}"
 read -r -a collectors <<<"${COLLECTORS:-synwatchd kernel-floor nfcapd nfacctd fastnetmon}"
 seconds=${SECONDS_PER_STEP:-4}
+repeats=${REPEATS:-1}
 start_rate=${START_RATE:-125000}
 max_rate=${MAX_RATE:-16000000}
 records=${RECORDS:-1000000}
@@ -233,13 +237,15 @@ bound() { [[ -n $(awk -v p=":$(printf '%04X' "$1")" '$2 ~ p"$"' /proc/net/udp /p
 tick_hz=$(getconf CLK_TCK)
 
 # One step: start the collector, send, wait until it has taken everything, stop it.
-# Appends a row to $results; returns 1 when the collector lost records.
-step() {  # collector format rate
+# Appends a row to $results; returns 1 when the collector lost records, 2 when the
+# sender could not keep the rate.
+step() {  # collector format rate run
   local c=$1 f=$2 rate=$3 port dir rpp packets
   port=$(port_of "$f")
   rpp=$(per_packet "$f")
   packets=$((rate * seconds / rpp))
   dir=$work/run/$c-$f-$rate
+  ((repeats == 1)) || dir+=-$4
   mkdir -p "$dir"
   local command=()
   collector_command "$c" "$f" "$port" "$dir"
@@ -302,7 +308,7 @@ step() {  # collector format rate
   rm -rf "$dir"/*.jsonl "$dir"/nfcapd.* "$dir"/flows.csv
   ((lost == 0)) || return 1
   # The sender could not keep the rate: a faster step would only repeat this one.
-  ((achieved * 100 >= rate * 97)) || return 1
+  ((achieved * 100 >= rate * 97)) || return 2
 }
 
 say "rows: format collector rate achieved sent accepted lost rcvbuf_errors cpu_s per_cpu_s"
@@ -312,7 +318,14 @@ for f in "${formats[@]}"; do
     supports "$c" "$f" || continue
     rate=$start_rate
     while ((rate <= max_rate)); do
-      step "$c" "$f" "$rate" || break
+      last=0
+      for ((run = 1; run <= repeats; run++)); do
+        status=0
+        step "$c" "$f" "$rate" "$run" || status=$?
+        if ((status == 1)); then break; fi  # lost records: this rate is not loss-free
+        if ((status == 2)); then last=1; fi  # sender-limited: no faster step
+      done
+      if ((status == 1 || last)); then break; fi
       rate=$((rate * 2))
     done
   done

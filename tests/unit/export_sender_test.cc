@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -156,6 +157,39 @@ TEST(UdpSink, CountsEveryDatagramUntilStopped) {
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("synwatch-udp-sink: --listen: 'localhost' is not an IPv4 ADDRESS:PORT"),
             std::string::npos) << bad.err;
+}
+
+// The peer table (perf/peers/report.py): a step run REPEATS times is one row, loss-free
+// only if every run was, at the median of its runs' records per CPU-second.
+TEST(PeerReport, RepeatedStepsFoldIntoTheirMedianAndAnyLossCounts) {
+  const auto dir = scratch_dir("peer_report");
+  std::FILE* f = std::fopen((dir / "steps.tsv").c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("format\tcollector\trate\tachieved\tsent\taccepted\tlost\trcvbuf_errors\tcpu_s\tper_cpu_s\n", f);
+  const char* rows[] = {
+      // synwatchd: three loss-free runs at each rate, 3 M the median at 2 M/s.
+      "v9\tsynwatchd\t1000000\t1000000\t3000000\t3000000\t0\t0\t1.00\t2500000",
+      "v9\tsynwatchd\t2000000\t2000000\t6000000\t6000000\t0\t0\t2.00\t9000000",
+      "v9\tsynwatchd\t2000000\t2000000\t6000000\t6000000\t0\t0\t2.00\t3000000",
+      "v9\tsynwatchd\t2000000\t2000000\t6000000\t6000000\t0\t0\t2.00\t2000000",
+      // The peer: loss-free at 1 M/s (median 1.5 M), and one lost run of three at 2 M/s.
+      "v9\tnfcapd\t1000000\t1000000\t3000000\t3000000\t0\t0\t1.00\t1000000",
+      "v9\tnfcapd\t1000000\t1000000\t3000000\t3000000\t0\t0\t1.00\t1500000",
+      "v9\tnfcapd\t1000000\t1000000\t3000000\t3000000\t0\t0\t1.00\t9000000",
+      "v9\tnfcapd\t2000000\t2000000\t6000000\t6000000\t0\t0\t1.00\t6000000",
+      "v9\tnfcapd\t2000000\t2000000\t6000000\t5999000\t1000\t0\t1.00\t5999000",
+  };
+  for (const char* r : rows) std::fprintf(f, "%s\n", r);
+  std::fclose(f);
+
+  const std::string python = find_program("python3");
+  ASSERT_FALSE(python.empty()) << "python3 runs the peer harness's report";
+  const RunResult r = run_program({python, SYNWATCH_SOURCE_DIR "/perf/peers/report.py", (dir / "steps.tsv").string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("| v9 | synwatchd | 2.00 M/s | 3.00 M |"), std::string::npos) << r.out;
+  // Compared at 1 M/s, the highest rate both took without loss in every run.
+  EXPECT_NE(r.out.find("| v9 | nfcapd | 1.00 M/s | 1.50 M | 1.00 M/s | 1.50 M | 2.50 M | **1.67x** |"),
+            std::string::npos) << r.out;
 }
 
 }  // namespace
