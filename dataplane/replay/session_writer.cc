@@ -4,14 +4,7 @@
 
 namespace synwatch::replay {
 
-void SessionWriter::on_session(const session::SessionEvent& s) {
-  tally.add(s);
-  if (out_ == nullptr) return;
-  json::JsonLine line;
-  const auto text = json::session_to_json(s, line);
-  std::fwrite(text.data(), 1, text.size(), out_);
-  unflushed_ = true;
-}
+void SessionWriter::on_session(const session::SessionEvent& s) { on_sessions({&s, 1}); }
 
 void SessionWriter::on_sessions(std::span<const session::SessionEvent> sessions) {
   if (out_ == nullptr) {

@@ -38,7 +38,6 @@ def one_per_step(steps):
     for group in runs.values():
         row = dict(group[0])
         row["lost"] = max(r["lost"] for r in group)
-        row["runs"] = len(group)
         for k in ("per_cpu_s", "achieved"):
             row[k] = int(statistics.median(r[k] for r in group))
         folded.append(row)

@@ -167,7 +167,7 @@ TEST(PeerReport, RepeatedStepsFoldIntoTheirMedianAndAnyLossCounts) {
   ASSERT_NE(f, nullptr);
   std::fputs("format\tcollector\trate\tachieved\tsent\taccepted\tlost\trcvbuf_errors\tcpu_s\tper_cpu_s\n", f);
   const char* rows[] = {
-      // synwatchd: three loss-free runs at each rate, 3 M the median at 2 M/s.
+      // synwatchd: one run at 1 M/s; three at 2 M/s, 3 M their median.
       "v9\tsynwatchd\t1000000\t1000000\t3000000\t3000000\t0\t0\t1.00\t2500000",
       "v9\tsynwatchd\t2000000\t2000000\t6000000\t6000000\t0\t0\t2.00\t9000000",
       "v9\tsynwatchd\t2000000\t2000000\t6000000\t6000000\t0\t0\t2.00\t3000000",
