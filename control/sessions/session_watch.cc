@@ -33,22 +33,17 @@ SessionWatch::SessionWatch(const SessionWatchConfig& config) {
   recent_.resize(config.recent);
 }
 
-void SessionWatch::on_session(const session::SessionEvent& s) {
-  std::lock_guard lock(mutex_);
-  add(s);
-}
+void SessionWatch::on_session(const session::SessionEvent& s) { on_sessions({&s, 1}); }
 
 // One lock a batch: the writer hands the sessions over 256 at a time, and readers (the
 // API) wait at most one batch.
 void SessionWatch::on_sessions(std::span<const session::SessionEvent> sessions) {
   std::lock_guard lock(mutex_);
-  for (const session::SessionEvent& s : sessions) add(s);
-}
-
-void SessionWatch::add(const session::SessionEvent& s) {
-  if (!recent_.empty()) recent_[written_ % recent_.size()] = s;
-  ++written_;
-  if (s.failed) count_failed(s);
+  for (const session::SessionEvent& s : sessions) {
+    if (!recent_.empty()) recent_[written_ % recent_.size()] = s;
+    ++written_;
+    if (s.failed) count_failed(s);
+  }
 }
 
 void SessionWatch::count_failed(const session::SessionEvent& s) {

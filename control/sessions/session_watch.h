@@ -93,7 +93,6 @@ class SessionWatch : public session::SessionSink {
     std::array<std::array<uint64_t, session::kPerspectiveCount>, 3> not_listed{};
     explicit Minute(uint32_t keys) : by{KeyCounts(keys), KeyCounts(keys), KeyCounts(keys)} {}
   };
-  void add(const session::SessionEvent& s);  // mutex_ held
   void count_failed(const session::SessionEvent& s);
 
   mutable std::mutex mutex_;

@@ -84,10 +84,10 @@ TEST(UdpInput, ThreadsAreNamedForTopAndPerf) {
   // The daemon says it is receiving once its sockets are open; its threads start and
   // name themselves a moment later.
   std::set<std::string> names = names_now();
-  for (int i = 0; i < 100 && !std::all_of(expected.begin(), expected.end(), [&](const std::string& n) {
-                                return names.count(n) == 1;
-                              });
-       ++i) {
+  const auto all_named = [&] {
+    return std::all_of(expected.begin(), expected.end(), [&](const std::string& n) { return names.count(n) == 1; });
+  };
+  for (int i = 0; i < 100 && !all_named(); ++i) {
     std::this_thread::sleep_for(50ms);
     names = names_now();
   }

@@ -1,6 +1,7 @@
 // The peer benchmark's sender (perf/export_sender.cc): every datagram of the capture
 // arrives, in order, looped, each capture exporter from an address of its own, so that
-// the collectors under test see as many exporters as the capture holds.
+// the collectors under test see as many exporters as the capture holds. Beside it, the
+// harness's kernel floor (perf/udp_sink.cc) and its table (perf/peers/report.py).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
